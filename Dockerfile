@@ -1,0 +1,34 @@
+# Production image: compiled once in a build stage; the runtime holds production dependencies only and runs as the non-root `node` user.
+# Not built in CI (no Docker engine on the development machines), see docs/docker.md.
+
+# ---- build: all dependencies, type-checked compile to dist/ ----
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY scripts ./scripts
+COPY config ./config
+RUN npm run build
+
+# ---- runtime: production dependencies, compiled code, views, static files, default config ----
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production PORT=3000
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Owned by root and read-only for the app: the process cannot rewrite its own code or templates.
+COPY --from=build /app/dist ./dist
+COPY views ./views
+COPY public ./public
+COPY config ./config
+# src/container.ts finds these next to the compiled tree (ROOT_DIR = dist/ once built); the links
+# serve both that and a ROOT_DIR of /app. tsc emits only dist/src and dist/scripts, so nothing clashes.
+RUN ln -s ../views dist/views && ln -s ../public dist/public && ln -s ../config dist/config
+USER node
+EXPOSE 3000
+# Liveness only (the process answers); readiness of Redis/MongoDB is /readyz, for the orchestrator. Slim images have no curl.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "--enable-source-maps", "dist/src/main.js"]

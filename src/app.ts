@@ -1,0 +1,76 @@
+// Builds the Koa app: logging, metrics, errors, security headers, our routes, then the OIDC provider.
+import Koa from 'koa';
+import serve from 'koa-static';
+import type { Container } from './container.js';
+import { ROOT_DIR } from './container.js';
+import { body } from './middleware/koa-body.js';
+import { csrf } from './middleware/koa-csrf.js';
+import { errorHandler } from './middleware/koa-errors.js';
+import { language } from './middleware/koa-language.js';
+import { httpMetrics } from './middleware/koa-metrics.js';
+import { noCache } from './middleware/koa-no-cache.js';
+import { requestLog } from './middleware/koa-request-log.js';
+import { securityHeaders } from './middleware/koa-security-headers.js';
+import { healthRoutes, Readiness } from './routes/health.js';
+import { interactionRoutes } from './routes/interactions/index.js';
+// DEMO import { demoRoutes } from './routes/demo/index.js';
+
+export interface BuiltApp {
+  app: Koa;
+  readiness: Readiness;
+}
+
+export function buildApp(c: Container): BuiltApp {
+  const app = new Koa();
+  app.keys = c.keys.cookieKeys;
+  app.proxy = c.config.trustProxy;
+  const readiness = new Readiness();
+
+  app.use(requestLog(c.logger));
+  app.use(httpMetrics(c.metrics));
+  app.use(securityHeaders());
+  app.use(language());
+  app.use(errorHandler({ render: c.render, log: c.logger }));
+
+  const staticFiles = serve(`${ROOT_DIR}public`, { maxage: 3600_000, gzip: false, brotli: false });
+  app.use(async function publicFiles(ctx, next) {
+    if (!ctx.path.startsWith('/public/')) return next();
+    const original = ctx.path;
+    ctx.path = original.slice('/public'.length);
+    await staticFiles(ctx, async () => {});
+    ctx.path = original;
+    if (ctx.body === undefined) ctx.status = 404;
+  });
+
+  const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness });
+  app.use(health.routes());
+
+  const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
+  const interactions = interactionRoutes(
+    {
+      provider: c.provider,
+      accounts: c.accounts,
+      login: c.login,
+      pending: c.pending,
+      render: c.render,
+      clock: c.clock,
+      acr: { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor },
+      metrics: c.metrics,
+    },
+    forms,
+  );
+  app.use(interactions.routes());
+  app.use(interactions.allowedMethods());
+
+  if (c.config.nodeEnv === 'development') {
+    const demo = { routes: () => async (_c: unknown, n: () => Promise<void>) => n() }; // DEMO demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random });
+    app.use(demo.routes());
+  }
+
+  const oidc = c.provider.callback();
+  app.use(async function oidcProvider(ctx) {
+    ctx.respond = false;
+    await oidc(ctx.req, ctx.res);
+  });
+  return { app, readiness };
+}

@@ -1,0 +1,58 @@
+// Relying parties as RFC 7591 client metadata: code flow only, exact redirect URIs, PKCE for everyone.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+const uri = z.string().min(1).refine((v) => URL.canParse(v), 'expected an absolute URI');
+
+const clientSchema = z
+  .object({
+    client_id: z.string().min(1).max(100),
+    client_name: z.string().min(1).optional(),
+    client_secret: z.string().min(32, 'at least 32 characters').optional(),
+    application_type: z.enum(['web', 'native']).default('web'),
+    redirect_uris: z.array(uri).min(1),
+    post_logout_redirect_uris: z.array(uri).default([]),
+    grant_types: z
+      .array(z.enum(['authorization_code', 'refresh_token'], 'only authorization_code and refresh_token are allowed'))
+      .default(['authorization_code']),
+    response_types: z.array(z.literal('code', 'only the code response type is allowed')).default(['code']),
+    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
+  })
+  .loose()
+  .superRefine((c, ctx) => {
+    const isPublic = c.token_endpoint_auth_method === 'none';
+    if (isPublic && c.client_secret) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (none) has no secret' });
+    if (!isPublic && !c.client_secret) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'required for a confidential client' });
+  });
+
+export type ClientMetadata = z.output<typeof clientSchema>;
+
+export class ClientConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid clients:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ClientConfigError';
+  }
+}
+
+/** Validates a client list; `{ISSUER}` in URIs becomes the issuer (for the demo clients). */
+export function parseClients(input: unknown, issuer: string): ClientMetadata[] {
+  const substituted = JSON.parse(JSON.stringify(input ?? null).replaceAll('{ISSUER}', issuer)) as unknown;
+  const parsed = z.array(clientSchema).min(1, 'at least one client').safeParse(substituted);
+  if (!parsed.success) {
+    throw new ClientConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(list)'}: ${i.message}`));
+  }
+  const ids = parsed.data.map((c) => c.client_id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new ClientConfigError([`client_id ${dup} appears twice`]);
+  return parsed.data;
+}
+
+export async function loadClients(file: string, issuer: string): Promise<ClientMetadata[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new ClientConfigError([`${file}: ${(e as Error).message}`]);
+  }
+  return parseClients(raw, issuer);
+}

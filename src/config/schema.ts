@@ -1,0 +1,69 @@
+// The one configuration schema: every key with its environment variable, default and meaning.
+// `docs/configuration.md` is generated from this table (scripts/config-docs.ts); keep the docs here.
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/** One configuration key: where it comes from, its default, and why. */
+interface KeyDef<S extends z.ZodType> {
+  env: string;
+  schema: S;
+  /** Default as the environment would spell it; undefined = unset (optional). */
+  default?: string;
+  doc: string;
+}
+
+const key = <S extends z.ZodType>(def: KeyDef<S>) => def;
+
+export const CONFIG_KEYS = {
+  nodeEnv: key({ env: 'NODE_ENV', schema: z.enum(['development', 'production', 'test']), default: 'development', doc: 'development enables the demo relying-party pages and the SMS sink at /dev/sms; production refuses development keys.' }),
+  port: key({ env: 'PORT', schema: int(0, 65535), default: '3000', doc: 'TCP port to listen on (0 = any free port).' }),
+  host: key({ env: 'HOST', schema: z.string().min(1), default: '0.0.0.0', doc: 'Interface to listen on.' }),
+  issuer: key({ env: 'ISSUER', schema: z.url().optional(), doc: 'The OIDC issuer URL as relying parties see it. Default: http://localhost:$PORT.' }),
+  trustProxy: key({ env: 'TRUST_PROXY', schema: bool, default: 'false', doc: 'Behind a TLS-terminating proxy: trust X-Forwarded-* (sets proxy on Koa and the provider).' }),
+  logLevel: key({ env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level.' }),
+  redisUrl: key({ env: 'REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), doc: 'Redis for the provider models, approvals, remembered browsers and rate limits. Unset = in memory (embedded default, one instance only).' }),
+  redisKeyPrefix: key({ env: 'REDIS_KEY_PREFIX', schema: z.string(), default: 'fi:', doc: 'Prefix of every Redis key this service writes.' }),
+  mongodbUri: key({ env: 'MONGODB_URI', schema: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI').optional(), doc: 'MongoDB for accounts, devices, the SMS ledger and the audit log. Unset = in memory with demo data.' }),
+  clientsFile: key({ env: 'OIDC_CLIENTS_FILE', schema: z.string().min(1).optional(), doc: 'JSON file with an array of client metadata (RFC 7591 field names). Unset = the demo clients of the embedded default.' }),
+  seedAccountsFile: key({ env: 'SEED_ACCOUNTS_FILE', schema: z.string().min(1).optional(), doc: 'JSON file with accounts to import at start (all or nothing). Unset with no MongoDB = demo accounts.' }),
+  jwksFile: key({ env: 'OIDC_JWKS_FILE', schema: z.string().min(1).optional(), doc: 'JSON file {"keys":[…]} with private signing JWKs; the first signs, the others still verify (rotation). Alternatively OIDC_JWKS holds the same JSON.' }),
+  jwks: key({ env: 'OIDC_JWKS', schema: z.string().min(1).optional(), doc: 'The signing key set as JSON (instead of OIDC_JWKS_FILE). Unset in development = a key set generated into .dev/jwks.json.' }),
+  cookieKeys: key({ env: 'COOKIE_KEYS', schema: list.pipe(z.array(z.string().min(32, 'at least 32 characters')).min(1)).optional(), doc: 'Comma-separated secrets that sign cookies; the first signs, all verify (rotation). Required in production; generated into .dev/ in development.' }),
+  devStateDir: key({ env: 'DEV_STATE_DIR', schema: z.string().min(1), default: '.dev', doc: 'Git-ignored folder where development keys are generated and kept.' }),
+  acrPassword: key({ env: 'ACR_PASSWORD', schema: z.string().min(1), default: 'urn:financeident:acr:pwd', doc: 'acr of a login by password alone (a remembered browser skipped the second factor).' }),
+  acrTwoFactor: key({ env: 'ACR_TWO_FACTOR', schema: z.string().min(1), default: 'urn:financeident:acr:mfa', doc: 'acr of a login with password and a fresh second factor; relying parties send it in acr_values to demand one.' }),
+  loginMaxFailuresPerAccount: key({ env: 'LOGIN_MAX_FAILURES_PER_ACCOUNT', schema: int(1, 1000), default: '5', doc: 'Wrong passwords for one account within the window before it is locked.' }),
+  loginMaxFailuresPerIp: key({ env: 'LOGIN_MAX_FAILURES_PER_IP', schema: int(1, 100000), default: '50', doc: 'Failed logins from one IP within the window before that IP is locked.' }),
+  loginFailureWindowSeconds: key({ env: 'LOGIN_FAILURE_WINDOW_SECONDS', schema: int(1, 86400), default: '900', doc: 'Window in which failures are counted.' }),
+  loginLockoutSeconds: key({ env: 'LOGIN_LOCKOUT_SECONDS', schema: int(1, 86400), default: '900', doc: 'How long a locked account or IP must wait; a correct password during the lockout does not log in.' }),
+  argon2MemoryKib: key({ env: 'ARGON2_MEMORY_KIB', schema: int(19456, 4194304), default: '19456', doc: 'argon2id memory cost in KiB (OWASP minimum 19456 with t=2, p=1).' }),
+  argon2TimeCost: key({ env: 'ARGON2_TIME_COST', schema: int(2, 100), default: '2', doc: 'argon2id iterations.' }),
+  interactionTtlSeconds: key({ env: 'INTERACTION_TTL_SECONDS', schema: int(60, 3600), default: '600', doc: 'How long a hosted login may take from the relying party redirect to the finish.' }),
+  sessionTtlSeconds: key({ env: 'SESSION_TTL_SECONDS', schema: int(60, 2592000), default: '28800', doc: 'Lifetime of the IdP session (single sign-on across the relying parties).' }),
+  refreshTokenTtlSeconds: key({ env: 'REFRESH_TOKEN_TTL_SECONDS', schema: int(60, 31536000), default: '2592000', doc: 'Lifetime of a refresh token of the app (rotated on every use).' }),
+  accessTokenTtlSeconds: key({ env: 'ACCESS_TOKEN_TTL_SECONDS', schema: int(30, 86400), default: '600', doc: 'Lifetime of access tokens.' }),
+  approvalTtlSeconds: key({ env: 'APPROVAL_TTL_SECONDS', schema: int(30, 600), default: '120', doc: 'How long a financeIDENT approval request can be answered (APR-1).' }),
+  numberMatching: key({ env: 'NUMBER_MATCHING', schema: z.enum(['off', 'pick', 'type']), default: 'type', doc: 'Number matching against push fatigue (APR-5): off, pick one of three, or type the number.' }),
+  numberMatchingDigits: key({ env: 'NUMBER_MATCHING_DIGITS', schema: int(2, 8), default: '6', doc: 'Length of the matching number; six typed digits give the 20 bits NIST SP 800-63B asks of an out-of-band secret.' }),
+  approvalMaxOpenPerAccount: key({ env: 'APPROVAL_MAX_OPEN_PER_ACCOUNT', schema: int(1, 100), default: '3', doc: 'Open approval requests one account may have at once (APR-7, push bombing).' }),
+  approvalMaxPerAccountPerHour: key({ env: 'APPROVAL_MAX_PER_ACCOUNT_PER_HOUR', schema: int(1, 1000), default: '20', doc: 'Approval requests one account may receive per hour (APR-7).' }),
+  notMeEndsRememberedBrowsers: key({ env: 'NOT_ME_ENDS_REMEMBERED_BROWSERS', schema: bool, default: 'true', doc: '"This wasn\'t me" also ends every remembered browser of the account (APR-6).' }),
+  vapidPublicKey: key({ env: 'VAPID_PUBLIC_KEY', schema: z.string().min(1).optional(), doc: 'Web Push VAPID public key (URL-safe base64); generated into .dev/ in development.' }),
+  vapidPrivateKey: key({ env: 'VAPID_PRIVATE_KEY', schema: z.string().min(1).optional(), doc: 'Web Push VAPID private key.' }),
+  vapidSubject: key({ env: 'VAPID_SUBJECT', schema: z.string().regex(/^(mailto:|https:)/, 'a mailto: or https: URL'), default: 'mailto:security@financeident.example', doc: 'Contact the push services may use (VAPID sub).' }),
+  appStoreUrl: key({ env: 'APP_STORE_URL', schema: z.url(), default: 'https://apps.apple.com/de/app/financeident/id0000000000', doc: 'Link to the financeIDENT app in the App Store.' }),
+  playStoreUrl: key({ env: 'PLAY_STORE_URL', schema: z.url(), default: 'https://play.google.com/store/apps/details?id=de.financeident.app', doc: 'Link to the financeIDENT app on Google Play.' }),
+  defaultTwoFactorIntervalDays: key({ env: 'DEFAULT_TWO_FACTOR_INTERVAL_DAYS', schema: int(0, 90), default: '0', doc: 'Interval of new accounts: 0 = ask always, 1..90 days (RD-1).' }),
+  smsFallbackForAppUsers: key({ env: 'SMS_FALLBACK_FOR_APP_USERS', schema: bool, default: 'false', doc: 'Whether accounts with the app may also fall back to an SMS code (SMS-2).' }),
+  enrolmentCodeTtlSeconds: key({ env: 'ENROLMENT_CODE_TTL_SECONDS', schema: int(60, 1800), default: '300', doc: 'Validity of an activation code (ENR-3).' }),
+  enrolmentCodeMaxTries: key({ env: 'ENROLMENT_CODE_MAX_TRIES', schema: int(1, 10), default: '5', doc: 'Wrong activation codes before the code is void (ENR-3).' }),
+  smsGatewayUrl: key({ env: 'SMS_GATEWAY_URL', schema: z.url().optional(), doc: 'HTTP endpoint of the SMS provider; unset = the recording sink (development and tests).' }),
+  smsGatewayToken: key({ env: 'SMS_GATEWAY_TOKEN', schema: z.string().min(1).optional(), doc: 'Bearer credential for the SMS provider.' }),
+  smsSenderId: key({ env: 'SMS_SENDER_ID', schema: z.string().min(1).max(11), default: 'finIDENT', doc: 'Alphanumeric sender id shown on the phone (max. 11 characters).' }),
+};
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type Config = { [K in ConfigKey]: z.output<(typeof CONFIG_KEYS)[K]['schema']> } & { issuer: string };

@@ -1,0 +1,188 @@
+// Composition root: builds every dependency once and picks memory, Redis or MongoDB implementations from config.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type Provider from 'oidc-provider';
+import type { Configuration } from 'oidc-provider';
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import type { Config } from './config/schema.js';
+import { loadClients, parseClients, type ClientMetadata } from './config/clients.js';
+import { loadKeys, type KeyMaterial } from './config/keys.js';
+import { createProvider } from './provider/create-provider.js';
+import { providerPages } from './provider/provider-pages.js';
+import { createRenderer, type RenderPage } from './routes/render.js';
+import { AccountImportError, importAccounts } from './services/account-import.js';
+import { FailureLimiter } from './services/failure-limiter.js';
+import { LoginService } from './services/login-service.js';
+import { argon2Hasher, type PasswordHasher } from './services/password-hasher.js';
+import { PendingLoginStore } from './services/pending-login.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { createMetrics, type Metrics } from './shared/metrics.js';
+import { cryptoRandom, type Random } from './shared/random.js';
+import type { AccountStore } from './stores/account-store.js';
+import type { EventBus, KvStore } from './stores/kv-store.js';
+import { MemoryAccountStore } from './stores/memory/account-store.js';
+import { MemoryEventBus } from './stores/memory/event-bus.js';
+import { MemoryKvStore } from './stores/memory/kv-store.js';
+import { MongoAccountStore } from './stores/mongo/account-store.js';
+import { connectMongo, pingMongo } from './stores/mongo/connection.js';
+import { RedisEventBus } from './stores/redis/event-bus.js';
+import { RedisKvStore } from './stores/redis/kv-store.js';
+import { createRedisClient, createSubscriberClient } from './stores/redis/redis-client.js';
+import { redisAdapterFactory } from './stores/redis/oidc-adapter.js';
+
+export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Container {
+  config: Config;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  metrics: Metrics;
+  keys: KeyMaterial;
+  clients: ClientMetadata[];
+  kv: KvStore;
+  bus: EventBus;
+  accounts: AccountStore;
+  hasher: PasswordHasher;
+  limiter: FailureLimiter;
+  login: LoginService;
+  pending: PendingLoginStore;
+  render: RenderPage;
+  provider: Provider;
+  /** Dependencies /readyz checks (only those configured). */
+  readinessChecks: Record<string, () => Promise<void>>;
+  /** Whether this instance runs the embedded default (memory stores, demo data). */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface ContainerOverrides {
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+}
+
+async function seedAccounts(config: Config, deps: Parameters<typeof importAccounts>[1], logger: Logger): Promise<void> {
+  const file = config.seedAccountsFile ?? (config.mongodbUri ? undefined : `${ROOT_DIR}config/demo-accounts.json`);
+  if (!file) return;
+  let records: unknown;
+  try {
+    records = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new AccountImportError([`${file}: ${(e as Error).message}`]);
+  }
+  try {
+    const count = await importAccounts(records, deps);
+    logger.info({ file, count }, 'accounts imported');
+  } catch (e) {
+    const alreadyThere = e instanceof AccountImportError && e.problems.every((p) => p.endsWith('already exists'));
+    if (!alreadyThere) throw e;
+    logger.info({ file }, 'seed accounts already present; nothing imported');
+  }
+}
+
+export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
+  const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? cryptoRandom;
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const metrics = createMetrics();
+  const closers: (() => Promise<unknown>)[] = [];
+  const readinessChecks: Record<string, () => Promise<void>> = {};
+
+  let kv: KvStore;
+  let bus: EventBus;
+  let adapter: Configuration['adapter'];
+  if (config.redisUrl) {
+    const onError = (error: Error) => logger.warn({ err: error.message }, 'redis connection problem');
+    const client: Redis = createRedisClient(config.redisUrl, { keyPrefix: config.redisKeyPrefix, onError });
+    const subscriber = createSubscriberClient(config.redisUrl, { onError });
+    kv = new RedisKvStore(client);
+    const redisBus = new RedisEventBus(client, subscriber);
+    bus = redisBus;
+    adapter = redisAdapterFactory(client, clock) as unknown as Configuration['adapter'];
+    readinessChecks.redis = () => kv.ping();
+    closers.push(() => redisBus.close(), () => client.quit().catch(() => client.disconnect()));
+  } else {
+    kv = new MemoryKvStore(clock);
+    bus = new MemoryEventBus();
+  }
+
+  let accounts: AccountStore;
+  let mongo: Connection | undefined;
+  if (config.mongodbUri) {
+    mongo = await connectMongo(config.mongodbUri);
+    const conn = mongo;
+    accounts = new MongoAccountStore(conn);
+    readinessChecks.mongodb = () => pingMongo(conn);
+    closers.push(() => conn.close());
+  } else {
+    accounts = new MemoryAccountStore();
+  }
+
+  const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
+  await seedAccounts(config, { accounts, hasher, clock, random, defaultIntervalDays: config.defaultTwoFactorIntervalDays }, logger);
+
+  const keys = await loadKeys(config);
+  const clients = config.clientsFile
+    ? await loadClients(config.clientsFile, config.issuer)
+    : parseClients(JSON.parse(await readFile(`${ROOT_DIR}config/demo-clients.json`, 'utf8')), config.issuer);
+
+  const limiter = new FailureLimiter(kv, clock, 'limit');
+  const windowMs = config.loginFailureWindowSeconds * 1000;
+  const lockMs = config.loginLockoutSeconds * 1000;
+  const login = new LoginService({
+    accounts,
+    hasher,
+    limiter,
+    perAccount: { maxFailures: config.loginMaxFailuresPerAccount, windowMs, lockMs },
+    perIp: { maxFailures: config.loginMaxFailuresPerIp, windowMs, lockMs },
+  });
+  const pending = new PendingLoginStore(kv, config.interactionTtlSeconds * 1000);
+  const render = createRenderer(`${ROOT_DIR}views`, config.nodeEnv === 'production');
+  const acr = { password: config.acrPassword, twoFactor: config.acrTwoFactor };
+
+  const provider = createProvider({
+    issuer: config.issuer,
+    clients,
+    jwks: keys.jwks,
+    cookieKeys: keys.cookieKeys,
+    accounts,
+    adapter,
+    pages: providerPages(render),
+    proxy: config.trustProxy,
+    acr,
+    ttl: {
+      interaction: config.interactionTtlSeconds,
+      session: config.sessionTtlSeconds,
+      refreshToken: config.refreshTokenTtlSeconds,
+      accessToken: config.accessTokenTtlSeconds,
+    },
+  });
+  provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
+
+  return {
+    config,
+    clock,
+    random,
+    logger,
+    metrics,
+    keys,
+    clients,
+    kv,
+    bus,
+    accounts,
+    hasher,
+    limiter,
+    login,
+    pending,
+    render,
+    provider,
+    readinessChecks,
+    embedded: !config.redisUrl && !config.mongodbUri,
+    async close() {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+    },
+  };
+}

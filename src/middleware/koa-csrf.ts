@@ -1,0 +1,30 @@
+// CSRF protection for form posts: a random cookie and a token derived from it (HMAC) that every form must echo.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Middleware } from 'koa';
+import { AppError } from '../shared/errors.js';
+import type { Random } from '../shared/random.js';
+
+export const CSRF_COOKIE = 'fi_csrf';
+export const CSRF_FIELD = '_csrf';
+
+export function csrf(opts: { secret: string; random: Random }): Middleware {
+  const tokenFor = (value: string) => createHmac('sha256', opts.secret).update(`csrf:${value}`).digest('base64url');
+  return async function csrf(ctx, next) {
+    let value = ctx.cookies.get(CSRF_COOKIE);
+    if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
+      if (ctx.method === 'POST') throw new AppError('error.csrf', 403);
+      value = opts.random.token(32);
+      ctx.cookies.set(CSRF_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: false, path: '/' });
+    }
+    const expected = tokenFor(value);
+    if (ctx.method === 'POST') {
+      const body = (ctx.request as { body?: unknown }).body as Record<string, unknown> | undefined;
+      const sent = String(body?.[CSRF_FIELD] ?? ctx.get('x-csrf-token') ?? '');
+      const a = Buffer.from(sent);
+      const b = Buffer.from(expected);
+      if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('error.csrf', 403);
+    }
+    if (ctx.state.page) ctx.state.page.csrfToken = expected;
+    await next();
+  };
+}

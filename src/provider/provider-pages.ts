@@ -1,0 +1,34 @@
+// The provider's own pages (errors, logout) in our layout and language, without inline script.
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { pickLanguage } from '../i18n/language.js';
+import { hasMessage, translate } from '../i18n/messages.js';
+import { LANGUAGE_COOKIE } from '../middleware/koa-language.js';
+import { type RenderPage, switchLanguageUrl } from '../routes/render.js';
+import type { ProviderPages } from './create-provider.js';
+
+function pageOf(ctx: KoaContextWithOIDC) {
+  const lang = pickLanguage({ query: ctx.query.lang, cookie: ctx.cookies.get(LANGUAGE_COOKIE), acceptLanguage: ctx.get('accept-language') });
+  return { lang, switchLanguageUrl: switchLanguageUrl(ctx.url, lang) };
+}
+
+export function providerPages(render: RenderPage): ProviderPages {
+  return {
+    async error(ctx, out) {
+      const page = pageOf(ctx);
+      const key = hasMessage(`oidc.${out.error}`) ? `oidc.${out.error}` : 'oidc.other';
+      const isRedirectProblem = out.error === 'invalid_request' && /redirect_uri/.test(out.error_description ?? '');
+      const message = translate(page.lang, isRedirectProblem ? 'oidc.invalid_redirect_uri' : key);
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await render('errors/error', page, { message, code: out.error });
+    },
+    async logout(ctx, form) {
+      ctx.type = 'html';
+      ctx.body = await render('interactions/logout', pageOf(ctx), { form });
+    },
+    async logoutSuccess(ctx) {
+      ctx.type = 'html';
+      ctx.body = await render('interactions/logout-success', pageOf(ctx));
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Renders EJS views inside the common layout, with the language and the translator.
+import { join } from 'node:path';
+import ejs from 'ejs';
+import type { Language } from '../i18n/language.js';
+import { translate } from '../i18n/messages.js';
+
+export interface PageContext {
+  lang: Language;
+  /** The same page in the other language. */
+  switchLanguageUrl: string;
+  csrfToken?: string;
+}
+
+export type RenderPage = (view: string, page: PageContext, locals?: Record<string, unknown>) => Promise<string>;
+
+export function createRenderer(viewsDir: string, cache: boolean): RenderPage {
+  const options = { cache, async: true, root: viewsDir };
+  return async (view, page, locals = {}) => {
+    const t = (key: string, params?: Record<string, string | number>) => translate(page.lang, key, params);
+    const data = { ...locals, ...page, t };
+    const body = await ejs.renderFile(join(viewsDir, `${view}.ejs`), data, options);
+    return ejs.renderFile(join(viewsDir, '_layout.ejs'), { ...data, body }, options);
+  };
+}
+
+/** The current URL with `lang` set to the other language. */
+export function switchLanguageUrl(url: string, lang: Language): string {
+  const parsed = new URL(url, 'http://x');
+  parsed.searchParams.set('lang', lang === 'de' ? 'en' : 'de');
+  return `${parsed.pathname}${parsed.search}`;
+}

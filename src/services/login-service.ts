@@ -1,0 +1,80 @@
+// Checks a login id and password (ACC-2, ACC-5) with lockout per login id, per account and per IP.
+import { createHash } from 'node:crypto';
+import type { Account, AccountStore } from '../stores/account-store.js';
+import type { FailureLimiter, FailureLimitPolicy } from './failure-limiter.js';
+import type { PasswordHasher } from './password-hasher.js';
+
+export type LoginResult =
+  | { kind: 'ok'; account: Account }
+  /** Wrong password, unknown id or no password set: indistinguishable on purpose. */
+  | { kind: 'invalid' }
+  | { kind: 'locked'; until: number }
+  /** A correct password for one of several accounts sharing this email: use the access number (ACC-2). */
+  | { kind: 'ambiguousEmail' };
+
+export interface LoginServiceDeps {
+  accounts: AccountStore;
+  hasher: PasswordHasher;
+  limiter: FailureLimiter;
+  perAccount: FailureLimitPolicy;
+  perIp: FailureLimitPolicy;
+}
+
+export function normaliseLoginId(loginId: string): string {
+  const trimmed = loginId.trim();
+  return trimmed.includes('@') ? trimmed.toLowerCase() : trimmed;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+export class LoginService {
+  constructor(private readonly deps: LoginServiceDeps) {}
+
+  /** The accounts a login id can mean: one by access number, or every account with that email. */
+  async candidates(loginId: string): Promise<Account[]> {
+    const id = normaliseLoginId(loginId);
+    if (!id) return [];
+    const byNumber = await this.deps.accounts.findByAccessNumber(id);
+    if (byNumber) return [byNumber];
+    return id.includes('@') ? this.deps.accounts.findByEmail(id) : [];
+  }
+
+  async authenticate(loginId: string, password: string, ip: string): Promise<LoginResult> {
+    const { limiter, hasher, perAccount, perIp } = this.deps;
+    const idSubject = `id:${digest(normaliseLoginId(loginId))}`;
+    const ipSubject = `ip:${ip}`;
+    const candidates = await this.candidates(loginId);
+    const accountSubjects = candidates.map((a) => `acct:${a.id}`);
+
+    const locks = await Promise.all([ipSubject, idSubject, ...accountSubjects].map((s) => limiter.lockedUntil(s)));
+    const lockedUntil = Math.max(0, ...locks.map((l) => l ?? 0));
+    if (lockedUntil > 0) {
+      await hasher.verifyNothing(password);
+      return { kind: 'locked', until: lockedUntil };
+    }
+
+    const matches: Account[] = [];
+    if (candidates.length === 0) await hasher.verifyNothing(password);
+    for (const account of candidates) {
+      const ok = account.passwordHash
+        ? await hasher.verify(account.passwordHash, password)
+        : await hasher.verifyNothing(password);
+      if (ok) matches.push(account);
+    }
+
+    if (matches.length === 0) {
+      const lockEnds = await Promise.all([
+        limiter.recordFailure(ipSubject, perIp),
+        limiter.recordFailure(idSubject, perAccount),
+        ...accountSubjects.map((s) => limiter.recordFailure(s, perAccount)),
+      ]);
+      const until = Math.max(0, ...lockEnds.map((l) => l ?? 0));
+      return until > 0 ? { kind: 'locked', until } : { kind: 'invalid' };
+    }
+    if (candidates.length > 1) return { kind: 'ambiguousEmail' };
+
+    const account = matches[0]!;
+    await Promise.all([limiter.reset(idSubject, perAccount), limiter.reset(`acct:${account.id}`, perAccount)]);
+    return { kind: 'ok', account };
+  }
+}

@@ -1,0 +1,39 @@
+// The state of one hosted login between the password and the finish, bound to the provider's interaction uid.
+import type { KvStore } from '../stores/kv-store.js';
+
+export type SecondFactorMethod = 'hwk' | 'webauthn' | 'sms' | 'remembered';
+
+export interface PendingLogin {
+  uid: string;
+  accountId: string;
+  clientId: string;
+  passwordAt: number;
+  /** The relying party asked for a fresh second factor (acr_values, max_age, prompt=login): nothing remembered counts. */
+  freshSecondFactor: boolean;
+  /** The open financeIDENT approval of this login, if any. */
+  approvalId?: string;
+  /** Set once the second factor succeeded (or a remembered browser stood in for it). */
+  secondFactor?: { method: SecondFactorMethod; at: number };
+  /** The missing-email notice was dismissed. */
+  emailNoticeDismissed?: boolean;
+}
+
+export class PendingLoginStore {
+  constructor(
+    private readonly kv: KvStore,
+    private readonly ttlMs: number,
+  ) {}
+
+  async get(uid: string): Promise<PendingLogin | null> {
+    const raw = await this.kv.get(`login:${uid}`);
+    return raw ? (JSON.parse(raw) as PendingLogin) : null;
+  }
+
+  async save(login: PendingLogin): Promise<void> {
+    await this.kv.set(`login:${login.uid}`, JSON.stringify(login), this.ttlMs);
+  }
+
+  async delete(uid: string): Promise<void> {
+    await this.kv.del(`login:${uid}`);
+  }
+}

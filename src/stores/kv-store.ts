@@ -1,0 +1,27 @@
+// The short-lived key-value contract (Redis in production, memory in the embedded default).
+// Expiry is in milliseconds; memory expiry follows the injected clock, Redis its own.
+export interface KvStore {
+  get(key: string): Promise<string | null>;
+  /** Stores `value`; with `ttlMs` the key expires after that time. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  /** Stores only when the key does not exist (atomic); true when this call stored it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  del(...keys: string[]): Promise<void>;
+  /** Increments a counter (atomic); the first increment gives the key the expiry `ttlMs`. */
+  incr(key: string, ttlMs: number): Promise<number>;
+  /** Remaining lifetime in ms, or null when the key does not exist or never expires. */
+  ttl(key: string): Promise<number | null>;
+  /** Adds a member to a set; the set's expiry is raised to at least `ttlMs`. */
+  sadd(key: string, member: string, ttlMs: number): Promise<void>;
+  srem(key: string, member: string): Promise<void>;
+  smembers(key: string): Promise<string[]>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+}
+
+// Publish/subscribe across instances (Redis pub/sub in production).
+export interface EventBus {
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once the subscription is active; the returned function ends it. */
+  subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
+}

@@ -1,0 +1,79 @@
+// In-memory KvStore for the embedded default and unit tests; expiry follows the injected clock.
+import type { Clock } from '../../shared/clock.js';
+import type { KvStore } from '../kv-store.js';
+
+interface Entry {
+  value: string | Set<string>;
+  expiresAt: number | null;
+}
+
+export class MemoryKvStore implements KvStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly clock: Clock) {}
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt !== null && entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private expiry(ttlMs: number | undefined): number | null {
+    return ttlMs === undefined ? null : this.clock.now() + ttlMs;
+  }
+
+  async get(key: string): Promise<string | null> {
+    const entry = this.live(key);
+    return typeof entry?.value === 'string' ? entry.value : null;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
+    return true;
+  }
+
+  async del(...keys: string[]): Promise<void> {
+    for (const key of keys) this.entries.delete(key);
+  }
+
+  async incr(key: string, ttlMs: number): Promise<number> {
+    const entry = this.live(key);
+    const next = (typeof entry?.value === 'string' ? Number(entry.value) : 0) + 1;
+    this.entries.set(key, { value: String(next), expiresAt: entry ? entry.expiresAt : this.expiry(ttlMs) });
+    return next;
+  }
+
+  async ttl(key: string): Promise<number | null> {
+    const entry = this.live(key);
+    return entry && entry.expiresAt !== null ? entry.expiresAt - this.clock.now() : null;
+  }
+
+  async sadd(key: string, member: string, ttlMs: number): Promise<void> {
+    const entry = this.live(key);
+    const set = entry && entry.value instanceof Set ? entry.value : new Set<string>();
+    set.add(member);
+    const wanted = this.clock.now() + ttlMs;
+    const expiresAt = entry?.expiresAt && entry.expiresAt > wanted ? entry.expiresAt : wanted;
+    this.entries.set(key, { value: set, expiresAt });
+  }
+
+  async srem(key: string, member: string): Promise<void> {
+    const entry = this.live(key);
+    if (entry && entry.value instanceof Set) entry.value.delete(member);
+  }
+
+  async smembers(key: string): Promise<string[]> {
+    const entry = this.live(key);
+    return entry && entry.value instanceof Set ? [...entry.value] : [];
+  }
+
+  async ping(): Promise<void> {}
+}

@@ -1,0 +1,105 @@
+// Redis connections that fail fast while Redis is down (so callers fail closed) and reconnect by themselves.
+import { createHash } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisClientOptions {
+  /** Prepended to every key (not to channels, nor to KEYS/SCAN patterns). */
+  keyPrefix?: string;
+  /** Connection errors; without a listener ioredis prints them to the console. */
+  onError?: (error: Error) => void;
+  /** A command without an answer after this long is rejected (a hung Redis fails closed too). Default 2000 ms. */
+  commandTimeoutMs?: number;
+}
+
+/** Reconnect forever: 100 ms, 200 ms, 400 ms, … at most 2 s between attempts. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
+}
+
+function baseOptions(opts: RedisClientOptions): RedisOptions {
+  return {
+    keyPrefix: opts.keyPrefix,
+    lazyConnect: false,
+    connectTimeout: 2000,
+    commandTimeout: opts.commandTimeoutMs ?? 2000,
+    // Commands already sent when the connection drops are rejected after one failed reconnect.
+    maxRetriesPerRequest: 1,
+    retryStrategy: reconnectDelay,
+    // See queueUntilFirstConnect below.
+    enableOfflineQueue: true,
+  };
+}
+
+/**
+ * A new client may be used at once: commands issued before the first connection attempt has settled
+ * wait for it. From then on the offline queue is off, so every command issued while Redis is
+ * unreachable is rejected at once instead of waiting for a reconnect.
+ * (With the queue off from the start, every command issued right after construction would fail with
+ * "Stream isn't writeable".)
+ */
+function queueUntilFirstConnect(client: Redis): void {
+  const settle = () => {
+    client.options.enableOfflineQueue = false;
+    client.off('ready', settle);
+    client.off('close', settle);
+  };
+  client.on('ready', settle);
+  client.on('close', settle);
+}
+
+/** The client for commands (KvStore, oidc adapter, publishing). The caller quits it. */
+export function createRedisClient(url: string, opts: RedisClientOptions = {}): Redis {
+  const client = new Redis(url, baseOptions(opts));
+  queueUntilFirstConnect(client);
+  if (opts.onError) client.on('error', opts.onError);
+  return client;
+}
+
+/**
+ * A dedicated connection for SUBSCRIBE (a subscribed connection can run no other commands).
+ * Same fail-fast rules: a subscribe while Redis is down is rejected at once (the caller learns it will
+ * not get messages) rather than queued. Subscriptions confirmed before an outage are restored by
+ * ioredis itself on reconnect (autoResubscribe), which it sends once the connection is ready, so it
+ * does not need the offline queue. Messages published during the outage are lost (pub/sub has no memory).
+ */
+export function createSubscriberClient(url: string, opts: Omit<RedisClientOptions, 'keyPrefix'> = {}): Redis {
+  const client = new Redis(url, { ...baseOptions(opts), autoResubscribe: true });
+  queueUntilFirstConnect(client);
+  if (opts.onError) client.on('error', opts.onError);
+  return client;
+}
+
+/** Resolves once the client is connected and ready; rejects after `timeoutMs`. */
+export function redisReady(client: Redis, timeoutMs = 5000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`Redis not ready after ${timeoutMs} ms (status ${client.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
+}
+
+/** A Lua script run by EVALSHA, loaded by EVAL on NOSCRIPT. Keys get the client's keyPrefix. */
+export interface LuaScript {
+  run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+}
+
+export function luaScript(source: string): LuaScript {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return {
+    async run(client, keys, args) {
+      try {
+        return await client.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return client.eval(source, keys.length, ...keys, ...args);
+      }
+    },
+  };
+}
