@@ -13,7 +13,11 @@ import { requestLog } from './middleware/koa-request-log.js';
 import { securityHeaders } from './middleware/koa-security-headers.js';
 import { healthRoutes, Readiness } from './routes/health.js';
 import { interactionRoutes } from './routes/interactions/index.js';
-// DEMO import { demoRoutes } from './routes/demo/index.js';
+import { demoRoutes } from './routes/demo/index.js';
+import { identRoutes } from './routes/ident/index.js';
+import { devSmsRoutes } from './routes/dev-sms.js';
+import { rememberedBrowserCookies } from './routes/interactions/remembered-browser-cookie.js';
+import QRCode from 'qrcode';
 
 export interface BuiltApp {
   app: Koa;
@@ -50,20 +54,35 @@ export function buildApp(c: Container): BuiltApp {
     {
       provider: c.provider,
       accounts: c.accounts,
+      devices: c.devices,
       login: c.login,
       pending: c.pending,
+      approvals: c.approvals,
+      rememberedBrowsers: rememberedBrowserCookies(c.rememberedBrowsers),
       render: c.render,
       clock: c.clock,
       acr: { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor },
       metrics: c.metrics,
+      enrolUrl: (account) => `${c.config.issuer}/ident/?enrol=${encodeURIComponent(account.accessNumber)}`,
+      qrSvg: (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+      storeLinks: { appStore: c.config.appStoreUrl, playStore: c.config.playStoreUrl },
+      smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
+      clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
     },
     forms,
   );
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
 
+  const ident = identRoutes(
+    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6 },
+    [noCache(), body()],
+  );
+  app.use(ident.routes());
+  if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink).routes());
+
   if (c.config.nodeEnv === 'development') {
-    const demo = { routes: () => async (_c: unknown, n: () => Promise<void>) => n() }; // DEMO demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random });
+    const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random });
     app.use(demo.routes());
   }
 

@@ -31,8 +31,24 @@ import { RedisEventBus } from './stores/redis/event-bus.js';
 import { RedisKvStore } from './stores/redis/kv-store.js';
 import { createRedisClient, createSubscriberClient } from './stores/redis/redis-client.js';
 import { redisAdapterFactory } from './stores/redis/oidc-adapter.js';
+import type { AuditLog } from './stores/audit-log.js';
+import type { DeviceStore } from './stores/device-store.js';
+import { MemoryDeviceStore } from './stores/memory/device-store.js';
+import { MemoryAuditLog } from './stores/memory/audit-log.js';
+import { MongoDeviceStore } from './stores/mongo/device-store.js';
+import { MongoAuditLog } from './stores/mongo/audit-log.js';
+import type { SmsChannel } from './channels/sms-channel.js';
+import { MemorySmsSink } from './channels/memory-sms-sink.js';
+import { createWebPushChannel } from './channels/web-push-channel.js';
+import type { PushChannel } from './channels/push-channel.js';
+import { ApprovalService } from './services/approval-service.js';
+import { DeviceAuth } from './services/device-auth.js';
+import { DeviceService } from './services/device-service.js';
+import { EnrolmentService } from './services/enrolment-service.js';
+import { RememberedBrowserService } from './services/remembered-browsers.js';
 
-export const ROOT_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
+export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
 
 export interface Container {
   config: Config;
@@ -49,6 +65,17 @@ export interface Container {
   limiter: FailureLimiter;
   login: LoginService;
   pending: PendingLoginStore;
+  devices: DeviceStore;
+  audit: AuditLog;
+  sms: SmsChannel;
+  /** The recording SMS sink when no gateway is configured (development and tests). */
+  smsSink: MemorySmsSink | null;
+  push: PushChannel;
+  approvals: ApprovalService;
+  deviceAuth: DeviceAuth;
+  deviceService: DeviceService;
+  enrolment: EnrolmentService;
+  rememberedBrowsers: RememberedBrowserService;
   render: RenderPage;
   provider: Provider;
   /** Dependencies /readyz checks (only those configured). */
@@ -62,6 +89,10 @@ export interface ContainerOverrides {
   clock?: Clock;
   random?: Random;
   logger?: Logger;
+  /** Replaces the SMS channel (tests of the gateway). */
+  sms?: SmsChannel;
+  /** Replaces the push channel's https agent (tests with a local push service). */
+  pushAgent?: import('node:https').Agent;
 }
 
 async function seedAccounts(config: Config, deps: Parameters<typeof importAccounts>[1], logger: Logger): Promise<void> {
@@ -110,15 +141,21 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   }
 
   let accounts: AccountStore;
+  let devices: DeviceStore;
+  let audit: AuditLog;
   let mongo: Connection | undefined;
   if (config.mongodbUri) {
     mongo = await connectMongo(config.mongodbUri);
     const conn = mongo;
     accounts = new MongoAccountStore(conn);
+    devices = new MongoDeviceStore(conn);
+    audit = new MongoAuditLog(conn, random);
     readinessChecks.mongodb = () => pingMongo(conn);
     closers.push(() => conn.close());
   } else {
     accounts = new MemoryAccountStore();
+    devices = new MemoryDeviceStore();
+    audit = new MemoryAuditLog({ random });
   }
 
   const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
@@ -142,6 +179,52 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const pending = new PendingLoginStore(kv, config.interactionTtlSeconds * 1000);
   const render = createRenderer(`${ROOT_DIR}views`, config.nodeEnv === 'production');
   const acr = { password: config.acrPassword, twoFactor: config.acrTwoFactor };
+
+  const smsSink = config.smsGatewayUrl ? null : new MemorySmsSink(clock, random);
+  const sms: SmsChannel = overrides.sms ?? smsSink!;
+  const push = createWebPushChannel({
+    vapid: { ...keys.vapid, subject: config.vapidSubject },
+    log: logger,
+    ...(overrides.pushAgent ? { agent: overrides.pushAgent } : {}),
+  });
+  const rememberedBrowsers = new RememberedBrowserService({ kv, clock, random });
+  const approvals = new ApprovalService({
+    kv,
+    bus,
+    devices,
+    audit,
+    push,
+    clock,
+    random,
+    metrics,
+    channelPrefix: config.redisKeyPrefix,
+    settings: {
+      ttlMs: config.approvalTtlSeconds * 1000,
+      numberMode: config.numberMatching,
+      numberDigits: config.numberMatchingDigits,
+      maxOpenPerAccount: config.approvalMaxOpenPerAccount,
+      maxPerAccountPerHour: config.approvalMaxPerAccountPerHour,
+      resendCooldownMs: 15_000,
+      maxResends: 3,
+    },
+    onNotMe: async (accountId) => {
+      logger.warn({ accountId }, 'approval denied as "this wasn\'t me"');
+      if (config.notMeEndsRememberedBrowsers) await rememberedBrowsers.endAll(accountId);
+    },
+  });
+  const deviceAuth = new DeviceAuth({ devices, kv, clock, audience: `${config.issuer}/ident/api` });
+  const deviceService = new DeviceService({ devices, audit, clock, onRemoved: async (d) => void (await rememberedBrowsers.endAll(d.accountId)) });
+  const enrolment = new EnrolmentService({
+    accounts,
+    devices,
+    login,
+    sms,
+    audit,
+    kv,
+    clock,
+    random,
+    settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
+  });
 
   const provider = createProvider({
     issuer: config.issuer,
@@ -177,6 +260,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     limiter,
     login,
     pending,
+    devices,
+    audit,
+    sms,
+    smsSink,
+    push,
+    approvals,
+    deviceAuth,
+    deviceService,
+    enrolment,
+    rememberedBrowsers,
     render,
     provider,
     readinessChecks,

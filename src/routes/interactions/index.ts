@@ -5,11 +5,30 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { showLogin } from './show-login.js';
 import { submitPassword } from './submit-password.js';
 import { abortLogin } from './abort.js';
+import {
+  approvalEvents,
+  approvalStatus,
+  cancelApproval,
+  dismissEmailNotice,
+  finishApproved,
+  resendApproval,
+  showApproval,
+  showSecondFactor,
+} from './approval-pages.js';
 
-export function interactionRoutes(deps: InteractionDeps, forms: Middleware[]): Router {
+export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], extra: (router: Router) => void = () => {}): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   router.get('/', ...forms, showLogin(deps));
   router.post('/login', ...forms, submitPassword(deps));
+  router.get('/second-factor', ...forms, showSecondFactor(deps));
+  router.get('/approval', ...forms, showApproval(deps));
+  router.get('/approval/events', approvalEvents(deps));
+  router.get('/approval/status', approvalStatus(deps));
+  router.post('/approval/resend', ...forms, resendApproval(deps));
+  router.post('/approval/cancel', ...forms, cancelApproval(deps));
+  router.post('/notice/email', ...forms, dismissEmailNotice(deps));
+  router.get('/finish', finishApproved(deps));
   router.get('/abort', abortLogin(deps));
+  extra(router);
   return router;
 }

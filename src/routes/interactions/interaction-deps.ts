@@ -1,18 +1,31 @@
 // What the hosted login routes need, passed in from the composition root.
 import type Provider from 'oidc-provider';
+import type { ApprovalService } from '../../services/approval-service.js';
 import type { LoginService } from '../../services/login-service.js';
 import type { PendingLoginStore } from '../../services/pending-login.js';
-import type { AccountStore } from '../../stores/account-store.js';
+import type { Account, AccountStore } from '../../stores/account-store.js';
+import type { DeviceStore } from '../../stores/device-store.js';
 import type { Clock } from '../../shared/clock.js';
 import type { RenderPage } from '../render.js';
+import type { RememberedBrowserCookies } from './remembered-browser-cookie.js';
 
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountStore;
+  devices: DeviceStore;
   login: LoginService;
   pending: PendingLoginStore;
+  approvals: ApprovalService;
+  rememberedBrowsers: RememberedBrowserCookies;
   render: RenderPage;
   clock: Clock;
   acr: { password: string; twoFactor: string };
   metrics: { loginOutcome(outcome: string): void };
+  /** Where a user without a device sets up financeIDENT (the web app's enrolment, prefilled). */
+  enrolUrl(account: Account): string;
+  qrSvg(text: string): Promise<string>;
+  storeLinks: { appStore: string; playStore: string };
+  /** SMS-2: may this account use the SMS code? */
+  smsAllowed(account: Account): boolean;
+  clientName(clientId: string): Promise<string>;
 }

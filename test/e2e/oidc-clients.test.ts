@@ -1,13 +1,17 @@
-// The three relying parties log in through the hosted page with openid-client, on a real Redis.
+// The three relying parties log in (password + financeIDENT approval) with openid-client, on a real Redis.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as client from 'openid-client';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { Browser } from '../helpers/browser.js';
-import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
+import { RelyingParty } from '../helpers/relying-party.js';
+import { enrolDevice } from '../helpers/device.js';
+import { loginWithApproval, type Device } from '../helpers/login-flow.js';
 
 let idp: TestIdp;
+let device: Device;
 beforeAll(async () => {
-  idp = await startTestIdp(process.env.NO_REDIS ? { redis: false } : {});
+  idp = await startTestIdp();
+  device = await enrolDevice(idp, '200001');
 });
 afterAll(async () => idp.close());
 
@@ -15,7 +19,7 @@ async function loginAs(clientId: string, loginId = '200001', password = 'Demo-Pa
   const rp = await RelyingParty.discover(idp, clientId);
   const browser = new Browser();
   const started = await rp.start();
-  const callback = await passwordLogin(browser, rp, started, loginId, password);
+  const callback = await loginWithApproval(browser, rp, started, device, loginId, password);
   expect(callback.status).toBe(0);
   const tokens = await rp.finish(callback.url, started);
   return { rp, browser, tokens, started };
@@ -26,8 +30,8 @@ describe.each(['financecloud', 'financeapp', 'smartmsc'])('%s logs in with code 
     const { rp, tokens } = await loginAs(clientId);
     const claims = await rp.verifyIdToken(tokens.id_token!);
     expect(claims.sub).toBe('acc_customer');
-    expect(claims.amr).toEqual(expect.arrayContaining(['pwd']));
-    expect(typeof claims.acr).toBe('string');
+    expect(claims.amr).toEqual(['pwd', 'mfa', 'hwk']);
+    expect(claims.acr).toBe('urn:financeident:acr:mfa');
     const userinfo = await client.fetchUserInfo(rp.config, tokens.access_token, 'acc_customer');
     expect(userinfo).toMatchObject({
       sub: 'acc_customer',

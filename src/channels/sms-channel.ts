@@ -1,0 +1,20 @@
+// The SMS channel contract: the gateway in production, a recording sink in development and tests (SMS-5).
+export type SmsPurpose = 'activation' | 'login' | 'password' | 'mobile_change';
+
+export interface SmsMessage {
+  /** E.164; always a number on file (SMS-1), never one typed on a page. */
+  to: string;
+  text: string;
+  purpose: SmsPurpose;
+  /** The same key never sends (or bills) twice. */
+  idempotencyKey: string;
+}
+
+export interface SmsSendResult {
+  /** The provider's message id. */
+  messageId: string;
+}
+
+export interface SmsChannel {
+  send(message: SmsMessage): Promise<SmsSendResult>;
+}

@@ -1,0 +1,15 @@
+// What the financeIDENT device API needs, passed in from the composition root.
+import type { ApprovalService } from '../../services/approval-service.js';
+import type { DeviceAuth } from '../../services/device-auth.js';
+import type { DeviceService } from '../../services/device-service.js';
+import type { EnrolmentService } from '../../services/enrolment-service.js';
+import type { AccountStore } from '../../stores/account-store.js';
+
+export interface IdentDeps {
+  enrolment: EnrolmentService;
+  approvals: ApprovalService;
+  deviceAuth: DeviceAuth;
+  devices: DeviceService;
+  accounts: AccountStore;
+  codeDigits: number;
+}

@@ -1,0 +1,111 @@
+// The financeIDENT device API (JSON): enrolment, listing approvals, answering them, managing devices.
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { z } from 'zod';
+import { approvalForDevice } from '../../services/approval-record.js';
+import { DECISION_TOKEN_TYP, DEVICE_TOKEN_TYP } from '../../services/device-auth.js';
+import { PLATFORMS } from '../../stores/device-store.js';
+import { AppError } from '../../shared/errors.js';
+import type { IdentDeps } from './ident-deps.js';
+import { deviceToken, validBody } from './validate.js';
+
+const startSchema = z.object({ loginId: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
+const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
+const completeSchema = z.object({
+  code: z.string().regex(/^\d{4,10}$/),
+  publicKeyJwk: z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: b64url.length(43), y: b64url.length(43) }).loose(),
+  pushSubscription: z
+    .object({ endpoint: z.url().startsWith('https://').max(2048), keys: z.object({ p256dh: b64url.max(200), auth: b64url.max(100) }) })
+    .nullable()
+    .optional(),
+  name: z.string().trim().min(1).max(100),
+  platform: z.enum(PLATFORMS),
+  osVersion: z.string().trim().min(1).max(20),
+});
+const decisionSchema = z.object({ token: z.string().min(20).max(4096) });
+const decisionPayload = z.object({
+  approvalId: z.string(),
+  decision: z.enum(['approve', 'deny']),
+  number: z.string().max(10).nullable().optional(),
+  notMe: z.boolean().optional(),
+});
+
+export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
+  const router = new Router({ prefix: '/ident/api' });
+
+  router.post('/enrolments', ...json, async (ctx) => {
+    const body = validBody(ctx, startSchema);
+    const started = await deps.enrolment.start({ ...body, ip: ctx.ip });
+    ctx.status = 201;
+    ctx.body = {
+      enrolmentId: started.enrolmentId,
+      mobile: started.mobileMasked,
+      expiresAt: new Date(started.expiresAt).toISOString(),
+      codeLength: deps.codeDigits,
+    };
+  });
+
+  router.post('/enrolments/:id/complete', ...json, async (ctx) => {
+    const body = validBody(ctx, completeSchema);
+    const { device, account } = await deps.enrolment.complete({
+      enrolmentId: ctx.params.id!,
+      code: body.code,
+      publicKeyJwk: body.publicKeyJwk,
+      pushSubscription: body.pushSubscription ?? null,
+      name: body.name,
+      platform: body.platform,
+      osVersion: body.osVersion,
+      ip: ctx.ip,
+    });
+    ctx.status = 201;
+    ctx.body = { deviceId: device.id, account: { accessNumber: account.accessNumber, name: account.name } };
+  });
+
+  router.get('/approvals', ...json, async (ctx) => {
+    const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
+    const pending = await deps.approvals.listPending(device.accountId);
+    ctx.body = { approvals: pending.map(approvalForDevice) };
+  });
+
+  router.post('/approvals/:id/decision', ...json, async (ctx) => {
+    const { token } = validBody(ctx, decisionSchema);
+    const { device, payload } = await deps.deviceAuth.verify(token, DECISION_TOKEN_TYP);
+    const parsed = decisionPayload.safeParse(payload);
+    if (!parsed.success || parsed.data.approvalId !== ctx.params.id) throw new AppError('device.tokenInvalid', 401);
+    const answer = parsed.data;
+    const approval = await deps.approvals.decide({
+      approvalId: answer.approvalId,
+      device,
+      status: answer.decision === 'approve' ? 'approved' : 'denied',
+      method: 'hwk',
+      number: answer.number ?? null,
+      notMe: answer.notMe ?? false,
+      ip: ctx.ip,
+    });
+    ctx.body = { id: approval.id, status: approval.status };
+  });
+
+  router.get('/devices', ...json, async (ctx) => {
+    const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
+    const list = await deps.devices.list(device.accountId);
+    ctx.body = {
+      devices: list.map((d) => ({
+        id: d.id,
+        name: d.name,
+        platform: d.platform,
+        osVersion: d.osVersion,
+        createdAt: new Date(d.createdAt).toISOString(),
+        push: d.pushSubscription !== null,
+        current: d.id === device.id,
+      })),
+    };
+  });
+
+  router.delete('/devices/:id', ...json, async (ctx) => {
+    const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
+    await deps.devices.remove(device.accountId, ctx.params.id!, { accountId: device.accountId, ip: ctx.ip });
+    ctx.status = 204;
+  });
+
+  return router;
+}

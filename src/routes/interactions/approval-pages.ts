@@ -1,0 +1,178 @@
+// The waiting page (APR-3): the number to match, live outcome by SSE or long polling, resend, cancel, finish.
+import { PassThrough } from 'node:stream';
+import type { Context, Middleware } from 'koa';
+import type { InteractionDeps } from './interaction-deps.js';
+import { loadPending } from './load-pending.js';
+import { finishLogin } from './finish-login.js';
+import { startSecondFactor } from './second-factor.js';
+import { translate } from '../../i18n/messages.js';
+import { isAppError } from '../../shared/errors.js';
+
+const HEARTBEAT_MS = 15_000;
+const LONG_POLL_MS = 25_000;
+
+export function showSecondFactor(deps: InteractionDeps): Middleware {
+  return async function showSecondFactor(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (loaded) await startSecondFactor(ctx, deps, loaded.login, loaded.account);
+  };
+}
+
+export function showApproval(deps: InteractionDeps): Middleware {
+  return async function showApproval(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded) return;
+    const { login, account } = loaded;
+    const approval = login.approvalId ? await deps.approvals.get(login.approvalId) : null;
+    if (!approval) return ctx.redirect(`/interaction/${login.uid}/second-factor`);
+    if (approval.status === 'approved') return ctx.redirect(`/interaction/${login.uid}/finish`);
+    const outcome = approval.status === 'pending' ? null : await deps.approvals.outcome(approval.id);
+    ctx.status = approval.status === 'pending' ? 200 : 409;
+    ctx.body = await deps.render('interactions/approval', ctx.state.page, {
+      uid: login.uid,
+      approval,
+      secondsLeft: Math.max(0, Math.round((approval.expiresAt - deps.clock.now()) / 1000)),
+      outcome,
+      smsAllowed: deps.smsAllowed(account),
+      showEmailNotice: !account.email && !login.emailNoticeDismissed,
+      flash: typeof ctx.query.info === 'string' && /^[a-zA-Z.]{1,60}$/.test(ctx.query.info) ? translate(ctx.state.page.lang, ctx.query.info) : null,
+      scripts: approval.status === 'pending' ? ['/public/js/waiting.js'] : [],
+    });
+  };
+}
+
+async function currentStatus(deps: InteractionDeps, approvalId: string): Promise<string> {
+  return (await deps.approvals.get(approvalId))?.status ?? 'expired';
+}
+
+/** GET …/approval/events — server-sent events: one `status` event now and one when the approval is decided. */
+export function approvalEvents(deps: InteractionDeps): Middleware {
+  return async function approvalEvents(ctx: Context) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded?.login.approvalId) return;
+    const approvalId = loaded.login.approvalId;
+    const approval = await deps.approvals.get(approvalId);
+    if (!approval) return;
+    const stream = new PassThrough();
+    ctx.req.socket.setTimeout(0);
+    ctx.req.socket.setNoDelay(true);
+    ctx.status = 200;
+    ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+    ctx.body = stream;
+
+    let closed = false;
+    const send = (status: string) => {
+      if (closed) return;
+      stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
+      if (status !== 'pending') close();
+    };
+    const unsubscribe = await deps.approvals.subscribe(approvalId, () => {
+      void currentStatus(deps, approvalId).then(send, () => undefined);
+    });
+    const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const expiry = setTimeout(() => send('expired'), Math.max(0, approval.expiresAt - deps.clock.now()) + 500);
+    function close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      clearTimeout(expiry);
+      void unsubscribe().catch(() => undefined);
+      stream.end();
+    }
+    ctx.req.on('close', close);
+    send(await currentStatus(deps, approvalId));
+  };
+}
+
+/** GET …/approval/status — long polling for browsers without SSE: answers at once when decided, else within 25 s. */
+export function approvalStatus(deps: InteractionDeps): Middleware {
+  return async function approvalStatus(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded?.login.approvalId) return;
+    const approvalId = loaded.login.approvalId;
+    ctx.set('Cache-Control', 'no-store');
+    let status = await currentStatus(deps, approvalId);
+    if (status === 'pending' && ctx.query.wait) {
+      let unsubscribe: (() => Promise<void>) | undefined;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, LONG_POLL_MS);
+        ctx.req.on('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        void deps.approvals
+          .subscribe(approvalId, () => {
+            clearTimeout(timer);
+            resolve();
+          })
+          .then(async (u) => {
+            unsubscribe = u;
+            if ((await currentStatus(deps, approvalId)) !== 'pending') resolve();
+          });
+      });
+      await unsubscribe?.().catch(() => undefined);
+      status = await currentStatus(deps, approvalId);
+    }
+    ctx.body = { status };
+  };
+}
+
+export function resendApproval(deps: InteractionDeps): Middleware {
+  return async function resendApproval(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded) return;
+    const approval = loaded.login.approvalId ? await deps.approvals.get(loaded.login.approvalId) : null;
+    let info = 'approval.resent';
+    try {
+      if (!approval || approval.status !== 'pending') {
+        loaded.login.approvalId = undefined;
+        await deps.pending.save(loaded.login);
+        return ctx.redirect(`/interaction/${loaded.login.uid}/second-factor`);
+      }
+      await deps.approvals.resend(approval);
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      info = e.code;
+    }
+    ctx.redirect(`/interaction/${loaded.login.uid}/approval?info=${info}`);
+  };
+}
+
+export function cancelApproval(deps: InteractionDeps): Middleware {
+  return async function cancelApproval(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded) return;
+    if (loaded.login.approvalId) {
+      await deps.approvals.decide({ approvalId: loaded.login.approvalId, device: null, status: 'cancelled', method: null, ip: ctx.ip }).catch(() => undefined);
+    }
+    ctx.redirect(`/interaction/${loaded.login.uid}/abort`);
+  };
+}
+
+export function dismissEmailNotice(deps: InteractionDeps): Middleware {
+  return async function dismissEmailNotice(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded) return;
+    loaded.login.emailNoticeDismissed = true;
+    await deps.pending.save(loaded.login);
+    ctx.redirect(`/interaction/${loaded.login.uid}/approval`);
+  };
+}
+
+/** GET …/finish — completes the login only if this login's own approval was approved. */
+export function finishApproved(deps: InteractionDeps): Middleware {
+  return async function finishApproved(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded) return;
+    const { login, account } = loaded;
+    if (login.secondFactor && login.secondFactor.method !== 'remembered') return finishLogin(ctx, deps, login);
+    const approval = login.approvalId ? await deps.approvals.get(login.approvalId) : null;
+    if (!approval || approval.accountId !== account.id || approval.interactionUid !== login.uid || approval.status !== 'approved') {
+      return ctx.redirect(`/interaction/${login.uid}/approval`);
+    }
+    const outcome = await deps.approvals.outcome(approval.id);
+    login.secondFactor = { method: outcome?.method ?? 'hwk', at: outcome?.at ?? deps.clock.now() };
+    await deps.rememberedBrowsers.remember(ctx, account);
+    await finishLogin(ctx, deps, login);
+  };
+}

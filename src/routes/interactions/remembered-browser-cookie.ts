@@ -1,0 +1,38 @@
+// The remembered-browser cookie: one per account (name derived from the account id), httpOnly, SameSite=Lax.
+import { createHash } from 'node:crypto';
+import type { Context } from 'koa';
+import type { RememberedBrowserService } from '../../services/remembered-browsers.js';
+import { summariseUserAgent } from '../../services/user-agent-summary.js';
+import type { Account } from '../../stores/account-store.js';
+
+const DAY = 24 * 3600 * 1000;
+const cookieName = (accountId: string) => `fi_rb_${createHash('sha256').update(accountId).digest('base64url').slice(0, 12)}`;
+
+export interface RememberedBrowserCookies {
+  isRemembered(ctx: Context, account: Account): Promise<boolean>;
+  remember(ctx: Context, account: Account): Promise<void>;
+}
+
+export function rememberedBrowserCookies(service: RememberedBrowserService): RememberedBrowserCookies {
+  return {
+    isRemembered(ctx, account) {
+      return service.check(account.id, ctx.cookies.get(cookieName(account.id), { signed: true }), account.twoFactorIntervalDays);
+    },
+    async remember(ctx, account) {
+      if (account.twoFactorIntervalDays <= 0) return;
+      try {
+        const token = await service.remember(account.id, account.twoFactorIntervalDays, summariseUserAgent(ctx.get('user-agent')));
+        ctx.cookies.set(cookieName(account.id), token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.secure,
+          signed: true,
+          maxAge: account.twoFactorIntervalDays * DAY,
+          path: '/',
+        });
+      } catch {
+        // Not remembering is the safe failure: the next login asks for the second factor again.
+      }
+    },
+  };
+}

@@ -1,0 +1,219 @@
+// financeIDENT approvals (APR-1…7): one per login, pushed to every device, exactly one accepted answer.
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { Random } from '../shared/random.js';
+import type { AuditLog } from '../stores/audit-log.js';
+import type { Device, DeviceStore } from '../stores/device-store.js';
+import type { EventBus, KvStore } from '../stores/kv-store.js';
+import type { PushChannel } from '../channels/push-channel.js';
+import type { Approval, ApprovalOutcome, NumberMode } from './approval-record.js';
+
+export interface ApprovalSettings {
+  ttlMs: number;
+  numberMode: NumberMode;
+  numberDigits: number;
+  maxOpenPerAccount: number;
+  maxPerAccountPerHour: number;
+  /** Pushes again for one approval at most this often. */
+  resendCooldownMs: number;
+  maxResends: number;
+}
+
+export interface ApprovalDeps {
+  kv: KvStore;
+  bus: EventBus;
+  devices: DeviceStore;
+  audit: AuditLog;
+  push: PushChannel;
+  clock: Clock;
+  random: Random;
+  settings: ApprovalSettings;
+  metrics: { approvalOutcome(o: string): void; pushSent(o: string): void };
+  /** Prefix of pub/sub channels (Redis does not prefix channels). */
+  channelPrefix: string;
+  /** APR-6: called after a "this wasn't me" (ends remembered browsers, alerts), as configured. */
+  onNotMe?: (accountId: string) => Promise<void>;
+}
+
+export interface NewApproval {
+  accountId: string;
+  interactionUid: string;
+  clientId: string;
+  clientName: string;
+  ip: string;
+  browser: string;
+}
+
+/** How long records stay after expiry, so late answers are told "expired" rather than "unknown". */
+const KEEP_AFTER_EXPIRY_MS = 10 * 60 * 1000;
+const HOUR = 3600 * 1000;
+
+export class ApprovalService {
+  /** The latest push round, for tests and graceful shutdown to await. */
+  pushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: ApprovalDeps) {}
+
+  private recordKey = (id: string) => `approval:${id}`;
+  private outcomeKey = (id: string) => `approval:${id}:outcome`;
+  private openKey = (accountId: string) => `approvals:open:${accountId}`;
+  channel = (id: string) => `${this.deps.channelPrefix}approval:${id}`;
+
+  async create(input: NewApproval): Promise<Approval> {
+    const { kv, clock, random, settings } = this.deps;
+    const now = clock.now();
+    const open = await this.listPending(input.accountId);
+    if (open.length >= settings.maxOpenPerAccount) throw new AppError('approval.tooManyOpen', 429);
+    const hourly = await kv.incr(`approvals:count:${input.accountId}:${Math.floor(now / HOUR)}`, HOUR);
+    if (hourly > settings.maxPerAccountPerHour) throw new AppError('approval.tooMany', 429);
+
+    const number = settings.numberMode === 'off' ? null : random.digits(settings.numberMode === 'pick' ? 2 : settings.numberDigits);
+    let choices: string[] | null = null;
+    if (settings.numberMode === 'pick' && number) {
+      const set = new Set([number]);
+      while (set.size < 3) set.add(random.digits(2));
+      choices = [...set].sort();
+    }
+    const approval: Approval = {
+      id: `apr_${random.token(18)}`,
+      ...input,
+      createdAt: now,
+      expiresAt: now + settings.ttlMs,
+      numberMode: settings.numberMode,
+      number,
+      choices,
+      status: 'pending',
+    };
+    await kv.set(this.recordKey(approval.id), JSON.stringify(approval), settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
+    await kv.sadd(this.openKey(input.accountId), approval.id, settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
+    await this.deps.audit.append({ at: now, type: 'approval.created', accountId: input.accountId, ip: input.ip, details: { approvalId: approval.id, clientId: input.clientId } });
+    this.deps.metrics.approvalOutcome('created');
+    // Push is only a wake-up call (APR-2): the login never waits for it, the app can always list.
+    this.pushing = this.pushToDevices(approval).catch(() => undefined);
+    return approval;
+  }
+
+  /** The approval with its current status (decided, expired or pending); null when unknown. */
+  async get(id: string): Promise<Approval | null> {
+    if (!/^apr_[A-Za-z0-9_-]{10,40}$/.test(id)) return null;
+    const [raw, outcomeRaw] = await Promise.all([this.deps.kv.get(this.recordKey(id)), this.deps.kv.get(this.outcomeKey(id))]);
+    if (!raw) return null;
+    const approval = JSON.parse(raw) as Approval;
+    if (outcomeRaw) approval.status = (JSON.parse(outcomeRaw) as ApprovalOutcome).status;
+    else if (this.deps.clock.now() >= approval.expiresAt) approval.status = 'expired';
+    return approval;
+  }
+
+  async outcome(id: string): Promise<ApprovalOutcome | null> {
+    const raw = await this.deps.kv.get(this.outcomeKey(id));
+    return raw ? (JSON.parse(raw) as ApprovalOutcome) : null;
+  }
+
+  /** Pending (undecided, unexpired) approvals of an account, oldest first. */
+  async listPending(accountId: string): Promise<Approval[]> {
+    const ids = await this.deps.kv.smembers(this.openKey(accountId));
+    const all = await Promise.all(ids.map((id) => this.get(id)));
+    const pending: Approval[] = [];
+    for (const [i, a] of all.entries()) {
+      if (a?.status === 'pending') pending.push(a);
+      else await this.deps.kv.srem(this.openKey(accountId), ids[i]!);
+    }
+    return pending.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /**
+   * Records the one answer (atomically: a second answer is refused) and tells every waiting page.
+   * The caller has verified who answers; this checks that the device may answer this approval now.
+   */
+  async decide(input: {
+    approvalId: string;
+    device: Device | null;
+    status: ApprovalOutcome['status'];
+    method: ApprovalOutcome['method'];
+    number?: string | null;
+    notMe?: boolean;
+    ip: string;
+  }): Promise<Approval> {
+    const { kv, clock, audit } = this.deps;
+    const approval = await this.get(input.approvalId);
+    const refuse = async (code: string, status: number) => {
+      await audit.append({
+        at: clock.now(),
+        type: 'approval.refused',
+        accountId: approval?.accountId ?? input.device?.accountId ?? null,
+        deviceId: input.device?.id ?? null,
+        ip: input.ip,
+        details: { approvalId: input.approvalId, reason: code },
+      });
+      this.deps.metrics.approvalOutcome('refused');
+      return new AppError(code, status);
+    };
+    if (!approval) throw await refuse('approval.notFound', 404);
+    if (input.device && input.device.accountId !== approval.accountId) throw await refuse('approval.notFound', 404);
+    if (approval.status === 'expired') throw await refuse('approval.expired', 410);
+    if (approval.status !== 'pending') throw await refuse('approval.alreadyDecided', 409);
+
+    let status = input.status;
+    let reason: string | null = null;
+    if (status === 'approved' && approval.number !== null && input.number !== approval.number) {
+      status = 'denied';
+      reason = 'wrong_number';
+    }
+    const outcome: ApprovalOutcome = {
+      status,
+      at: clock.now(),
+      deviceId: input.device?.id ?? null,
+      method: input.method,
+      notMe: Boolean(input.notMe) && status === 'denied',
+      reason,
+    };
+    const won = await kv.setIfAbsent(this.outcomeKey(approval.id), JSON.stringify(outcome), approval.expiresAt - clock.now() + KEEP_AFTER_EXPIRY_MS);
+    if (!won) throw await refuse('approval.alreadyDecided', 409);
+    await kv.srem(this.openKey(approval.accountId), approval.id);
+
+    const type = outcome.notMe ? 'approval.not_me' : reason ? 'approval.refused' : `approval.${status}`;
+    await audit.append({ at: outcome.at, type, accountId: approval.accountId, deviceId: outcome.deviceId, ip: input.ip, details: { approvalId: approval.id, clientId: approval.clientId, ...(reason ? { reason } : {}) } });
+    this.deps.metrics.approvalOutcome(outcome.notMe ? 'not_me' : status);
+    if (outcome.notMe) await this.deps.onNotMe?.(approval.accountId);
+    await this.deps.bus.publish(this.channel(approval.id), JSON.stringify({ status }));
+    if (reason === 'wrong_number') throw new AppError('approval.wrongNumber', 422);
+    return { ...approval, status };
+  }
+
+  /** Pushes the approval again (the user asked for it), with a cool-down and a cap. */
+  async resend(approval: Approval): Promise<void> {
+    const { kv, settings } = this.deps;
+    if (approval.status !== 'pending') throw new AppError('approval.expired', 410);
+    if (!(await kv.setIfAbsent(`approval:${approval.id}:resend-cooldown`, '1', settings.resendCooldownMs))) {
+      throw new AppError('approval.resendTooSoon', 429);
+    }
+    const count = await kv.incr(`approval:${approval.id}:resends`, settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
+    if (count > settings.maxResends) throw new AppError('approval.resendLimit', 429);
+    await this.pushToDevices(approval);
+  }
+
+  /** Calls `onChange` whenever the approval is decided; resolves once listening. */
+  subscribe(id: string, onChange: () => void): Promise<() => Promise<void>> {
+    return this.deps.bus.subscribe(this.channel(id), onChange);
+  }
+
+  private async pushToDevices(approval: Approval): Promise<void> {
+    const devices = await this.deps.devices.listByAccount(approval.accountId);
+    const ttlSeconds = Math.max(1, Math.floor((approval.expiresAt - this.deps.clock.now()) / 1000));
+    await Promise.all(
+      devices
+        .filter((d) => d.pushSubscription)
+        .map(async (device) => {
+          const outcome = await this.deps.push.send({
+            subscription: device.pushSubscription!,
+            payload: { type: 'approval', approvalId: approval.id, accountId: approval.accountId, clientName: approval.clientName, expiresAt: approval.expiresAt },
+            ttlSeconds,
+            urgency: 'high',
+            topic: approval.id.slice(4, 36).replace(/[^A-Za-z0-9_-]/g, ''),
+          });
+          this.deps.metrics.pushSent(outcome);
+          if (outcome === 'gone') await this.deps.devices.update(device.id, { pushSubscription: null });
+        }),
+    );
+  }
+}

@@ -1,0 +1,37 @@
+// Seeing and removing financeIDENT devices (ENR-4): a removed device can do nothing from that moment.
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { AuditLog } from '../stores/audit-log.js';
+import type { Device, DeviceStore } from '../stores/device-store.js';
+
+export interface DeviceServiceDeps {
+  devices: DeviceStore;
+  audit: AuditLog;
+  clock: Clock;
+  /** Called after a removal (ends remembered browsers, RD-4). */
+  onRemoved?: (device: Device) => Promise<void>;
+}
+
+export class DeviceService {
+  constructor(private readonly deps: DeviceServiceDeps) {}
+
+  list(accountId: string): Promise<Device[]> {
+    return this.deps.devices.listByAccount(accountId);
+  }
+
+  /** Removes a device of `accountId`; `actor` is who did it (the account itself, or its broker). */
+  async remove(accountId: string, deviceId: string, actor: { accountId: string; ip: string }): Promise<void> {
+    const device = await this.deps.devices.get(deviceId);
+    if (!device || device.accountId !== accountId) throw new AppError('device.notFound', 404);
+    await this.deps.devices.remove(deviceId);
+    await this.deps.audit.append({
+      at: this.deps.clock.now(),
+      type: 'device.removed',
+      accountId,
+      deviceId,
+      ip: actor.ip,
+      details: { by: actor.accountId, name: device.name },
+    });
+    await this.deps.onRemoved?.(device);
+  }
+}

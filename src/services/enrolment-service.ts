@@ -1,0 +1,142 @@
+// Device enrolment (ENR-1…3): password, then an activation code by SMS to the number on file, then the device key.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { JWK } from 'jose';
+import type { SmsChannel } from '../channels/sms-channel.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import type { Random } from '../shared/random.js';
+import type { Account, AccountStore } from '../stores/account-store.js';
+import type { AuditLog } from '../stores/audit-log.js';
+import type { Device, DeviceStore, Platform, PushSubscription } from '../stores/device-store.js';
+import type { KvStore } from '../stores/kv-store.js';
+import type { LoginService } from './login-service.js';
+import { maskMobile } from './mobile-number.js';
+import { isSupportedOsVersion, minimumOsVersion } from './os-version.js';
+
+export interface EnrolmentSettings {
+  codeTtlMs: number;
+  maxTries: number;
+  codeDigits: number;
+  /** Activation SMS per account per hour (SMS pumping). */
+  maxCodesPerAccountPerHour: number;
+}
+
+export interface EnrolmentDeps {
+  accounts: AccountStore;
+  devices: DeviceStore;
+  login: LoginService;
+  sms: SmsChannel;
+  audit: AuditLog;
+  kv: KvStore;
+  clock: Clock;
+  random: Random;
+  settings: EnrolmentSettings;
+}
+
+interface PendingEnrolment {
+  id: string;
+  accountId: string;
+  codeHash: string;
+  tries: number;
+  expiresAt: number;
+}
+
+export interface CompleteEnrolment {
+  enrolmentId: string;
+  code: string;
+  publicKeyJwk: JWK;
+  pushSubscription: PushSubscription | null;
+  name: string;
+  platform: Platform;
+  osVersion: string;
+  ip: string;
+}
+
+const HOUR = 3600 * 1000;
+const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
+
+export class EnrolmentService {
+  constructor(private readonly deps: EnrolmentDeps) {}
+
+  private key = (id: string) => `enrolment:${id}`;
+
+  /** ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only. */
+  async start(input: { loginId: string; password: string; ip: string }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account }> {
+    const { login, kv, clock, random, settings, sms } = this.deps;
+    const result = await login.authenticate(input.loginId, input.password, input.ip);
+    if (result.kind === 'invalid') throw new AppError('login.invalid', 401);
+    if (result.kind === 'locked') throw new AppError('login.locked', 429, { until: new Date(result.until).toISOString() });
+    if (result.kind === 'ambiguousEmail') throw new AppError('login.ambiguousEmail', 400);
+    const account = result.account;
+    if (!account.mobile) throw new AppError('enrolment.noMobile', 409);
+
+    const now = clock.now();
+    const sent = await kv.incr(`sms:activation:${account.id}:${Math.floor(now / HOUR)}`, HOUR);
+    if (sent > settings.maxCodesPerAccountPerHour) throw new AppError('sms.tooMany', 429);
+
+    const id = `enr_${random.token(18)}`;
+    const code = random.digits(settings.codeDigits);
+    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), tries: 0, expiresAt: now + settings.codeTtlMs };
+    await kv.set(this.key(id), JSON.stringify(pending), settings.codeTtlMs);
+    const minutes = Math.round(settings.codeTtlMs / 60000);
+    await sms.send({
+      to: account.mobile,
+      text: `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
+      purpose: 'activation',
+      idempotencyKey: id,
+    });
+    return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt: pending.expiresAt, account };
+  }
+
+  /** ENR-2/3: a single-use, short-lived code with few tries; then the device and its key are stored. */
+  async complete(input: CompleteEnrolment): Promise<{ device: Device; account: Account }> {
+    const { kv, clock, random, settings, devices, audit, accounts } = this.deps;
+    if (!isSupportedOsVersion(input.platform, input.osVersion)) {
+      throw new AppError('enrolment.osTooOld', 422, { minimum: minimumOsVersion(input.platform) ?? '', platform: input.platform === 'ios' ? 'iOS' : 'Android' });
+    }
+    assertPublicEs256Key(input.publicKeyJwk);
+    const raw = /^enr_[A-Za-z0-9_-]{10,40}$/.test(input.enrolmentId) ? await kv.get(this.key(input.enrolmentId)) : null;
+    if (!raw) throw new AppError('enrolment.codeExpired', 410);
+    const pending = JSON.parse(raw) as PendingEnrolment;
+    if (clock.now() >= pending.expiresAt) {
+      await kv.del(this.key(pending.id));
+      throw new AppError('enrolment.codeExpired', 410);
+    }
+    const expected = Buffer.from(pending.codeHash, 'base64url');
+    const given = hashCode(pending.id, String(input.code).trim());
+    if (!timingSafeEqual(expected, given)) {
+      const tries = await kv.incr(`${this.key(pending.id)}:tries`, settings.codeTtlMs);
+      if (tries >= settings.maxTries) {
+        await kv.del(this.key(pending.id));
+        throw new AppError('enrolment.tooManyTries', 429);
+      }
+      throw new AppError('enrolment.codeWrong', 400, { left: settings.maxTries - tries });
+    }
+    await kv.del(this.key(pending.id));
+    const account = await accounts.findById(pending.accountId);
+    if (!account) throw new AppError('enrolment.codeExpired', 410);
+    const now = clock.now();
+    const device: Device = {
+      id: `dev_${random.token(18)}`,
+      accountId: account.id,
+      publicKeyJwk: { kty: 'EC', crv: 'P-256', x: input.publicKeyJwk.x, y: input.publicKeyJwk.y },
+      webauthn: null,
+      pushSubscription: input.pushSubscription,
+      name: input.name,
+      platform: input.platform,
+      osVersion: input.osVersion,
+      createdAt: now,
+      lastUsedAt: null,
+    };
+    await devices.add(device);
+    await audit.append({ at: now, type: 'device.enrolled', accountId: account.id, deviceId: device.id, ip: input.ip, details: { platform: device.platform, osVersion: device.osVersion, name: device.name } });
+    return { device, account };
+  }
+}
+
+function assertPublicEs256Key(jwk: JWK): void {
+  const b64 = /^[A-Za-z0-9_-]{43}$/;
+  if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !b64.test(String(jwk.x)) || !b64.test(String(jwk.y)) || 'd' in jwk) {
+    throw new AppError('enrolment.badKey', 400);
+  }
+}

@@ -1,0 +1,89 @@
+// Remembered browsers (RD-1…4): a random token per account and browser; Redis keeps only its hash, within the interval.
+import { createHash } from 'node:crypto';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { KvStore } from '../stores/kv-store.js';
+
+const DAY = 24 * 3600 * 1000;
+
+export interface RememberedBrowser {
+  id: string;
+  accountId: string;
+  browser: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+
+export class RememberedBrowserService {
+  constructor(private readonly deps: { kv: KvStore; clock: Clock; random: Random }) {}
+
+  private key = (accountId: string, id: string) => `rb:${accountId}:${id}`;
+  private indexKey = (accountId: string) => `rb:index:${accountId}`;
+
+  /** Remembers a browser for `intervalDays` (> 0); returns the token for its cookie. */
+  async remember(accountId: string, intervalDays: number, browser: string): Promise<string> {
+    const token = this.deps.random.token(32);
+    const id = hashToken(token);
+    const now = this.deps.clock.now();
+    const ttl = intervalDays * DAY;
+    const record: RememberedBrowser = { id, accountId, browser, createdAt: now, lastUsedAt: now, expiresAt: now + ttl };
+    await this.deps.kv.set(this.key(accountId, id), JSON.stringify(record), ttl);
+    await this.deps.kv.sadd(this.indexKey(accountId), id, ttl);
+    return token;
+  }
+
+  /**
+   * True only when this token was issued to this account and is within the account's current interval.
+   * Any store failure means "not remembered" (fail closed: the second factor is asked).
+   */
+  async check(accountId: string, token: string | undefined, intervalDays: number): Promise<boolean> {
+    if (!token || intervalDays <= 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+    try {
+      const id = hashToken(token);
+      const raw = await this.deps.kv.get(this.key(accountId, id));
+      if (!raw) return false;
+      const record = JSON.parse(raw) as RememberedBrowser;
+      const now = this.deps.clock.now();
+      const limit = Math.min(record.expiresAt, record.createdAt + intervalDays * DAY);
+      if (record.accountId !== accountId || now >= limit) return false;
+      record.lastUsedAt = now;
+      await this.deps.kv.set(this.key(accountId, id), JSON.stringify(record), limit - now);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async list(accountId: string, intervalDays: number): Promise<RememberedBrowser[]> {
+    const ids = await this.deps.kv.smembers(this.indexKey(accountId));
+    const now = this.deps.clock.now();
+    const records: RememberedBrowser[] = [];
+    for (const id of ids) {
+      const raw = await this.deps.kv.get(this.key(accountId, id));
+      if (!raw) {
+        await this.deps.kv.srem(this.indexKey(accountId), id);
+        continue;
+      }
+      const record = JSON.parse(raw) as RememberedBrowser;
+      record.expiresAt = Math.min(record.expiresAt, record.createdAt + intervalDays * DAY);
+      if (record.expiresAt > now) records.push(record);
+    }
+    return records.sort((a, b) => b.lastUsedAt - a.lastUsedAt);
+  }
+
+  async end(accountId: string, id: string): Promise<void> {
+    await this.deps.kv.del(this.key(accountId, id));
+    await this.deps.kv.srem(this.indexKey(accountId), id);
+  }
+
+  /** Ends every remembered browser of the account (new password, removed device, "this wasn't me"). */
+  async endAll(accountId: string): Promise<number> {
+    const ids = await this.deps.kv.smembers(this.indexKey(accountId));
+    if (ids.length) await this.deps.kv.del(...ids.map((id) => this.key(accountId, id)));
+    await this.deps.kv.del(this.indexKey(accountId));
+    return ids.length;
+  }
+}

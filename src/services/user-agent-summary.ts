@@ -1,0 +1,27 @@
+// A short, human browser summary ("Chrome 131 on Windows") for approval requests; never the raw header.
+const BROWSERS: [RegExp, string][] = [
+  [/Edg(?:e|A|iOS)?\/(\d+)/, 'Edge'],
+  [/OPR\/(\d+)/, 'Opera'],
+  [/SamsungBrowser\/(\d+)/, 'Samsung Internet'],
+  [/Firefox\/(\d+)/, 'Firefox'],
+  [/FxiOS\/(\d+)/, 'Firefox'],
+  [/CriOS\/(\d+)/, 'Chrome'],
+  [/Chrom(?:e|ium)\/(\d+)/, 'Chrome'],
+  [/Version\/(\d+)[\d.]* (?:Mobile\/\S+ )?Safari\//, 'Safari'],
+];
+const SYSTEMS: [RegExp, string][] = [
+  [/iPhone|iPad|iPod/, 'iOS'],
+  [/Android/, 'Android'],
+  [/Windows/, 'Windows'],
+  [/Mac OS X|Macintosh/, 'macOS'],
+  [/CrOS/, 'ChromeOS'],
+  [/Linux/, 'Linux'],
+];
+
+export function summariseUserAgent(ua: string | undefined): string {
+  if (!ua) return 'unknown';
+  const browser = BROWSERS.map(([re, name]) => [re.exec(ua), name] as const).find(([m]) => m);
+  const system = SYSTEMS.find(([re]) => re.test(ua))?.[1];
+  const b = browser ? `${browser[1]} ${browser[0]![1]}` : 'Browser';
+  return system ? `${b} (${system})` : b;
+}

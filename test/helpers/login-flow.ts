@@ -1,0 +1,24 @@
+// A whole login as a person does it: password in the browser, approval in the app, back to the relying party.
+import { expect } from '@jest/globals';
+import type { Browser, Page } from './browser.js';
+import type { RelyingParty, StartedLogin } from './relying-party.js';
+import { passwordLogin } from './relying-party.js';
+import { shownNumber } from './device.js';
+import type { DeviceClient, DeviceKeyState } from '../../src/ident-client/device-client.js';
+
+export interface Device {
+  client: DeviceClient;
+  state: DeviceKeyState;
+}
+
+/** Password, then the device approves the one pending request with the number shown; returns the RP callback page. */
+export async function loginWithApproval(browser: Browser, rp: RelyingParty, started: StartedLogin, device: Device, loginId: string, password = 'Demo-Passwort-2026'): Promise<Page> {
+  const waiting = await passwordLogin(browser, rp, started, loginId, password);
+  if (waiting.status === 0) return waiting;
+  expect(waiting.url).toMatch(/\/interaction\/[^/]+\/approval$/);
+  const number = shownNumber(waiting.html);
+  const pending = await device.client.pending(device.state);
+  expect(pending).toHaveLength(1);
+  await device.client.decide(device.state, pending[0]!.id, 'approve', { number });
+  return browser.go(waiting.url.replace(/\/approval$/, '/finish'), {}, rp.redirectUri);
+}
