@@ -67,6 +67,7 @@ export function buildApp(c: Container): BuiltApp {
       qrSvg: (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
       storeLinks: { appStore: c.config.appStoreUrl, playStore: c.config.playStoreUrl },
       smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
+      smsCodes: c.smsCodes,
       clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
     },
     forms,

@@ -46,6 +46,7 @@ import { DeviceAuth } from './services/device-auth.js';
 import { DeviceService } from './services/device-service.js';
 import { EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
+import { SmsCodeService } from './services/sms-code-service.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -75,6 +76,7 @@ export interface Container {
   deviceAuth: DeviceAuth;
   deviceService: DeviceService;
   enrolment: EnrolmentService;
+  smsCodes: SmsCodeService;
   rememberedBrowsers: RememberedBrowserService;
   render: RenderPage;
   provider: Provider;
@@ -225,6 +227,13 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     random,
     settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
   });
+  const smsCodes = new SmsCodeService({
+    kv,
+    sms,
+    clock,
+    random,
+    settings: { codeDigits: 6, codeTtlMs: 5 * 60_000, maxTries: 5, resendCooldownMs: 30_000, maxPerAccountPerHour: 5, maxPerAccountPerDay: 10, maxPerIpPerHour: 10, maxPerIpPerDay: 30 },
+  });
 
   const provider = createProvider({
     issuer: config.issuer,
@@ -269,6 +278,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     deviceAuth,
     deviceService,
     enrolment,
+    smsCodes,
     rememberedBrowsers,
     render,
     provider,

@@ -93,6 +93,18 @@ export const MESSAGES = {
   'enrolment.codeWrong': { de: 'Der Freischaltcode ist falsch. Noch {left} Versuche.', en: 'The activation code is wrong. {left} tries left.' },
   'enrolment.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist ungültig; bitte fordern Sie einen neuen an.', en: 'Too many wrong entries. The code is void; please request a new one.' },
   'sms.tooMany': { de: 'Es wurden zu viele SMS angefordert. Bitte versuchen Sie es später erneut.', en: 'Too many text messages were requested. Please try again later.' },
+  'sms.heading': { de: 'Login-Code per SMS', en: 'Sign-in code by SMS' },
+  'sms.intro': { de: 'Wir haben Ihnen einen 6-stelligen Login-Code per SMS an {mobile} gesendet. Bitte geben Sie ihn hier ein.', en: 'We sent a 6-digit sign-in code by SMS to {mobile}. Please enter it here.' },
+  'sms.code': { de: 'Login-Code', en: 'Sign-in code' },
+  'sms.submit': { de: 'Anmelden', en: 'Sign in' },
+  'sms.resend': { de: 'Neuen Code senden', en: 'Send a new code' },
+  'sms.resent': { de: 'Ein neuer Code wurde per SMS gesendet.', en: 'A new code was sent by SMS.' },
+  'sms.wrong': { de: 'Der Code ist nicht richtig. Noch {left} Versuche.', en: 'The code is not correct. {left} tries left.' },
+  'sms.expired': { de: 'Der Code ist abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen Code an.', en: 'The code has expired or was already used. Please request a new code.' },
+  'sms.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist nicht mehr gültig. Bitte fordern Sie einen neuen Code an.', en: 'Too many wrong entries. The code is no longer valid. Please request a new code.' },
+  'sms.resendTooSoon': { de: 'Bitte warten Sie noch {seconds} Sekunden, bevor Sie einen neuen Code anfordern.', en: 'Please wait {seconds} more seconds before requesting a new code.' },
+  'sms.notAllowed': { de: 'Für Ihr Konto ist die Anmeldung per SMS-Code nicht freigeschaltet. Bitte bestätigen Sie die Anmeldung in der financeIDENT App.', en: 'Signing in with an SMS code is not enabled for your account. Please confirm the sign-in in the financeIDENT app.' },
+  'sms.backToApp': { de: 'Zurück zur Bestätigung in der App', en: 'Back to confirming in the app' },
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -26,6 +26,8 @@ export interface TestIdpOptions {
   clock?: Clock;
   /** false = memory stores only (no Redis). */
   redis?: boolean | string;
+  /** https agent for the push channel (a local push service with a self-signed certificate). */
+  pushAgent?: import('node:https').Agent;
 }
 
 export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> {
@@ -45,6 +47,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
   });
   const container = await buildContainer(config, {
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.pushAgent ? { pushAgent: opts.pushAgent } : {}),
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const { app } = buildApp(container);

@@ -15,6 +15,7 @@ import {
   showApproval,
   showSecondFactor,
 } from './approval-pages.js';
+import { resendSmsCode, showSmsCode, submitSmsCode } from './sms-pages.js';
 
 export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], extra: (router: Router) => void = () => {}): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
@@ -27,6 +28,9 @@ export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], ex
   router.post('/approval/resend', ...forms, resendApproval(deps));
   router.post('/approval/cancel', ...forms, cancelApproval(deps));
   router.post('/notice/email', ...forms, dismissEmailNotice(deps));
+  router.get('/sms', ...forms, showSmsCode(deps));
+  router.post('/sms', ...forms, submitSmsCode(deps));
+  router.post('/sms/resend', ...forms, resendSmsCode(deps));
   router.get('/finish', finishApproved(deps));
   router.get('/abort', abortLogin(deps));
   extra(router);

@@ -8,6 +8,7 @@ import type { DeviceStore } from '../../stores/device-store.js';
 import type { Clock } from '../../shared/clock.js';
 import type { RenderPage } from '../render.js';
 import type { RememberedBrowserCookies } from './remembered-browser-cookie.js';
+import type { SmsCodeService } from '../../services/sms-code-service.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -28,4 +29,5 @@ export interface InteractionDeps {
   /** SMS-2: may this account use the SMS code? */
   smsAllowed(account: Account): boolean;
   clientName(clientId: string): Promise<string>;
+  smsCodes: SmsCodeService;
 }

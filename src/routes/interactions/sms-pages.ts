@@ -1,0 +1,95 @@
+// The SMS login code page (SMS-1…3): sends a code to the number on file, checks it, finishes the login.
+import type { Context, Middleware } from 'koa';
+import type { InteractionDeps } from './interaction-deps.js';
+import { loadPending } from './load-pending.js';
+import { finishLogin } from './finish-login.js';
+import type { PendingLogin } from '../../services/pending-login.js';
+import type { Account } from '../../stores/account-store.js';
+import { maskMobile } from '../../services/mobile-number.js';
+import { translate } from '../../i18n/messages.js';
+import { isAppError, type AppError } from '../../shared/errors.js';
+
+async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, extra: { error?: AppError | null; info?: string | null } = {}): Promise<void> {
+  const lang = ctx.state.page.lang;
+  if (extra.error) ctx.status = extra.error.status;
+  ctx.body = await deps.render('interactions/sms', ctx.state.page, {
+    uid: login.uid,
+    notAllowed: false,
+    mobileMasked: account.mobile ? maskMobile(account.mobile) : '',
+    error: extra.error ? translate(lang, extra.error.code, extra.error.params) : null,
+    info: extra.info ? translate(lang, extra.info) : null,
+    showBackToApp: account.twoFactorMethod === 'app',
+  });
+}
+
+/** Loads the login and refuses (403) accounts that may not use SMS or have no number on file. */
+async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ login: PendingLogin; account: Account & { mobile: string } } | null> {
+  const loaded = await loadPending(ctx, deps);
+  if (!loaded) return null;
+  const { login, account } = loaded;
+  if (!deps.smsAllowed(account) || !account.mobile) {
+    ctx.status = 403;
+    ctx.body = await deps.render('interactions/sms', ctx.state.page, {
+      uid: login.uid,
+      notAllowed: true,
+      message: translate(ctx.state.page.lang, account.mobile ? 'sms.notAllowed' : 'notice.noMobile.text'),
+      showBackToApp: account.twoFactorMethod === 'app',
+    });
+    return null;
+  }
+  return { login, account: account as Account & { mobile: string } };
+}
+
+async function sendCode(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account & { mobile: string }): Promise<AppError | null> {
+  try {
+    await deps.smsCodes.send({ accountId: account.id, mobile: account.mobile, loginUid: login.uid, ip: ctx.ip });
+    return null;
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    return e;
+  }
+}
+
+/** GET /interaction/:uid/sms — on the first view sends a code, then asks for it. */
+export function showSmsCode(deps: InteractionDeps): Middleware {
+  return async function showSmsCode(ctx) {
+    const loaded = await loadSmsLogin(ctx, deps);
+    if (!loaded) return;
+    const { login, account } = loaded;
+    const error = (await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account);
+    const info = typeof ctx.query.info === 'string' && ctx.query.info === 'sms.resent' ? ctx.query.info : null;
+    await renderSms(ctx, deps, login, account, { error, info });
+  };
+}
+
+/** POST /interaction/:uid/sms/resend — a new code (cool-down and caps apply). */
+export function resendSmsCode(deps: InteractionDeps): Middleware {
+  return async function resendSmsCode(ctx) {
+    const loaded = await loadSmsLogin(ctx, deps);
+    if (!loaded) return;
+    const { login, account } = loaded;
+    const error = await sendCode(ctx, deps, login, account);
+    if (!error) return ctx.redirect(`/interaction/${login.uid}/sms?info=sms.resent`);
+    await renderSms(ctx, deps, login, account, { error });
+  };
+}
+
+/** POST /interaction/:uid/sms — checks the code; on success the login is finished with amr sms. */
+export function submitSmsCode(deps: InteractionDeps): Middleware {
+  return async function submitSmsCode(ctx) {
+    const loaded = await loadSmsLogin(ctx, deps);
+    if (!loaded) return;
+    const { login, account } = loaded;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const code = typeof body.code === 'string' ? body.code.slice(0, 20) : '';
+    try {
+      await deps.smsCodes.verify({ loginUid: login.uid, accountId: account.id, code });
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      return renderSms(ctx, deps, login, account, { error: e });
+    }
+    login.secondFactor = { method: 'sms', at: deps.clock.now() };
+    await deps.rememberedBrowsers.remember(ctx, account);
+    await finishLogin(ctx, deps, login);
+  };
+}
