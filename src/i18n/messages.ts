@@ -105,6 +105,8 @@ export const MESSAGES = {
   'sms.resendTooSoon': { de: 'Bitte warten Sie noch {seconds} Sekunden, bevor Sie einen neuen Code anfordern.', en: 'Please wait {seconds} more seconds before requesting a new code.' },
   'sms.notAllowed': { de: 'Für Ihr Konto ist die Anmeldung per SMS-Code nicht freigeschaltet. Bitte bestätigen Sie die Anmeldung in der financeIDENT App.', en: 'Signing in with an SMS code is not enabled for your account. Please confirm the sign-in in the financeIDENT app.' },
   'sms.backToApp': { de: 'Zurück zur Bestätigung in der App', en: 'Back to confirming in the app' },
+  'api.unauthorized': { de: 'Anmeldung erforderlich: gültiges Zugriffstoken fehlt.', en: 'Authentication required: no valid access token.' },
+  'api.forbidden': { de: 'Dafür fehlt die Berechtigung.', en: 'You are not allowed to do this.' },
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -96,19 +96,18 @@ export function approvalStatus(deps: InteractionDeps): Middleware {
       let unsubscribe: (() => Promise<void>) | undefined;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, LONG_POLL_MS);
-        ctx.req.on('close', () => {
+        const done = () => {
           clearTimeout(timer);
           resolve();
-        });
-        void deps.approvals
-          .subscribe(approvalId, () => {
-            clearTimeout(timer);
-            resolve();
-          })
+        };
+        ctx.req.on('close', done);
+        deps.approvals
+          .subscribe(approvalId, done)
           .then(async (u) => {
             unsubscribe = u;
-            if ((await currentStatus(deps, approvalId)) !== 'pending') resolve();
-          });
+            if ((await currentStatus(deps, approvalId)) !== 'pending') done();
+          })
+          .catch(done);
       });
       await unsubscribe?.().catch(() => undefined);
       status = await currentStatus(deps, approvalId);

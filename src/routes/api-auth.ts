@@ -1,0 +1,35 @@
+// Bearer authentication for the JSON APIs of our relying parties' back ends: an access token this IdP issued.
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import { AppError } from '../shared/errors.js';
+import type { Account, AccountStore, Role } from '../stores/account-store.js';
+
+export interface ApiCaller {
+  account: Account;
+  clientId: string;
+}
+
+/**
+ * Accepts `Authorization: Bearer <access token>` issued by this provider (not expired, not revoked)
+ * to one of `clientIds`, for an account whose role is in `roles`; sets `ctx.state.caller`.
+ */
+export function bearerAuth(opts: { provider: Provider; accounts: AccountStore; roles: Role[]; clientIds?: string[] }): Middleware {
+  return async function bearerAuth(ctx, next) {
+    const match = /^Bearer ([A-Za-z0-9_~.+/=-]{20,2048})$/.exec(ctx.get('authorization'));
+    if (!match) throw new AppError('api.unauthorized', 401);
+    const token = await opts.provider.AccessToken.find(match[1]!);
+    if (!token || token.isExpired || !token.accountId) throw new AppError('api.unauthorized', 401);
+    if (opts.clientIds && !opts.clientIds.includes(String(token.clientId))) throw new AppError('api.forbidden', 403);
+    const account = await opts.accounts.findById(token.accountId);
+    if (!account || !opts.roles.includes(account.role)) throw new AppError('api.forbidden', 403);
+    ctx.state.caller = { account, clientId: String(token.clientId) } satisfies ApiCaller;
+    await next();
+  };
+}
+
+/** The broker whose customers a caller manages: a broker itself, or the broker an employee works for. */
+export function managingBrokerId(caller: Account): string | null {
+  if (caller.role === 'broker') return caller.id;
+  if (caller.role === 'employee') return caller.brokerId;
+  return null;
+}
