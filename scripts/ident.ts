@@ -11,7 +11,7 @@ const USAGE = `financeIDENT Geräte-Simulator
 Aufruf: npm run ident -- <Befehl> [Optionen]
 
 Befehle:
-  enrol --login L --password P [--code C] [--name N] [--platform ios|android|web] [--os-version V]
+  enrol --login L --password P [--code C] [--name N] [--platform ios|android] [--os-version V]
                           Gerät registrieren (ohne --code: Code aus /dev/sms oder Eingabe)
   pending [--json]        offene Freigabe-Anfragen anzeigen
   approve [ID] [--number N]
@@ -129,8 +129,9 @@ async function ask(question: string): Promise<string> {
 async function enrol(flags: Flags, positionals: string[]): Promise<void> {
   oneArg(positionals, '', false);
   if (!flags.login || !flags.password) throw new UsageError('enrol braucht --login und --password.');
-  const platform = flags.platform ?? 'web';
-  if (platform !== 'ios' && platform !== 'android' && platform !== 'web') throw new UsageError('--platform muss ios, android oder web sein.');
+  // The web platform needs a WebAuthn credential (the browser's web app), which a CLI cannot make.
+  const platform = flags.platform ?? 'android';
+  if (platform !== 'ios' && platform !== 'android') throw new UsageError('--platform muss ios oder android sein (web nur in der Web-App).');
   const url = serverUrl(flags);
   const client = new DeviceClient(url);
   const since = Date.now();

@@ -59,6 +59,9 @@ npm run lint || problems+=("npm run lint")
 
 jest_rc=0
 npm test -- --json --outputFile="$jest_json" || jest_rc=$?
+# The browser tests keep a screenshot of every hosted page for people to look at (CI keeps this folder).
+shots="test-artifacts/screenshots"
+echo "Screenshots of the pages: $shots/ ($(find "$shots" -name '*.png' 2>/dev/null | wc -l | tr -d ' ') files)"
 [ "$jest_rc" -eq 0 ] || problems+=("jest (exit code $jest_rc)")
 
 if [ "$jest_rc" -ne 0 ]; then

@@ -15,9 +15,17 @@ import { healthRoutes, Readiness } from './routes/health.js';
 import { interactionRoutes } from './routes/interactions/index.js';
 import { demoRoutes } from './routes/demo/index.js';
 import { identRoutes } from './routes/ident/index.js';
+import { webAppRoutes } from './routes/ident/webapp.js';
 import { devSmsRoutes } from './routes/dev-sms.js';
+import { statementRoutes } from './routes/broker/statement-routes.js';
 import { rememberedBrowserCookies } from './routes/interactions/remembered-browser-cookie.js';
 import QRCode from 'qrcode';
+import { passwordRoutes } from './routes/password/index.js';
+import { mobileRoutes } from './routes/broker/mobile-routes.js';
+import { accountRoutes } from './routes/account/index.js';
+import { brokerRoutes } from './routes/broker/index.js';
+import { bearerAuth } from './routes/api-auth.js';
+import { ACCOUNT_CLIENT_ID } from './config/account-client.js';
 
 export interface BuiltApp {
   app: Koa;
@@ -76,16 +84,43 @@ export function buildApp(c: Container): BuiltApp {
   app.use(interactions.allowedMethods());
 
   const ident = identRoutes(
-    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6 },
+    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, webauthn: c.webauthn },
     [noCache(), body()],
   );
   app.use(ident.routes());
+  app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
+  app.use(mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]).routes());
+  app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink).routes());
+  app.use(statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent }).routes());
 
   if (c.config.nodeEnv === 'development') {
     const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random });
     app.use(demo.routes());
   }
+
+  const account = accountRoutes(
+    {
+      issuer: c.config.issuer,
+      client: c.clients.find((client) => client.client_id === ACCOUNT_CLIENT_ID)!,
+      accounts: c.accounts,
+      intervals: c.intervals,
+      rememberedBrowsers: c.rememberedBrowsers,
+      devices: c.deviceService,
+      render: c.render,
+      clock: c.clock,
+      random: c.random,
+      acrTwoFactor: c.config.acrTwoFactor,
+    },
+    forms,
+  );
+  app.use(account.routes());
+  const broker = brokerRoutes(
+    { intervals: c.intervals, devices: c.devices, deviceService: c.deviceService },
+    bearerAuth({ provider: c.provider, accounts: c.accounts, roles: ['broker', 'employee'] }),
+    [noCache(), body()],
+  );
+  app.use(broker.routes());
 
   const oidc = c.provider.callback();
   app.use(async function oidcProvider(ctx) {

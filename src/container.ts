@@ -37,6 +37,11 @@ import { MemoryDeviceStore } from './stores/memory/device-store.js';
 import { MemoryAuditLog } from './stores/memory/audit-log.js';
 import { MongoDeviceStore } from './stores/mongo/device-store.js';
 import { MongoAuditLog } from './stores/mongo/audit-log.js';
+import type { SmsLedger } from './stores/sms-ledger.js';
+import { MemorySmsLedger } from './stores/memory/sms-ledger.js';
+import { MongoSmsLedger } from './stores/mongo/sms-ledger.js';
+import { HttpSmsGateway } from './channels/http-sms-gateway.js';
+import { LedgerRecordingSmsChannel, smsBillingSettings } from './services/sms-billing.js';
 import type { SmsChannel } from './channels/sms-channel.js';
 import { MemorySmsSink } from './channels/memory-sms-sink.js';
 import { createWebPushChannel } from './channels/web-push-channel.js';
@@ -46,7 +51,11 @@ import { DeviceAuth } from './services/device-auth.js';
 import { DeviceService } from './services/device-service.js';
 import { EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
+import { IntervalService } from './services/interval-service.js';
+import { withAccountClient } from './config/account-client.js';
 import { SmsCodeService } from './services/sms-code-service.js';
+import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
+import { WebAuthnRp } from './services/webauthn.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -71,13 +80,20 @@ export interface Container {
   sms: SmsChannel;
   /** The recording SMS sink when no gateway is configured (development and tests). */
   smsSink: MemorySmsSink | null;
+  /** One line per SMS sent, charged to the responsible broker (SMS-4). */
+  smsLedger: SmsLedger;
   push: PushChannel;
   approvals: ApprovalService;
   deviceAuth: DeviceAuth;
   deviceService: DeviceService;
   enrolment: EnrolmentService;
+  /** The web app's WebAuthn relying party (rpID = the issuer's hostname). */
+  webauthn: WebAuthnRp;
   smsCodes: SmsCodeService;
+  /** Setting a password (PWD-1, PWD-2) and changing a mobile number (ACC-3). */
+  passwordSetup: PasswordSetup;
   rememberedBrowsers: RememberedBrowserService;
+  intervals: IntervalService;
   render: RenderPage;
   provider: Provider;
   /** Dependencies /readyz checks (only those configured). */
@@ -145,6 +161,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   let accounts: AccountStore;
   let devices: DeviceStore;
   let audit: AuditLog;
+  let smsLedger: SmsLedger;
   let mongo: Connection | undefined;
   if (config.mongodbUri) {
     mongo = await connectMongo(config.mongodbUri);
@@ -152,21 +169,24 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     accounts = new MongoAccountStore(conn);
     devices = new MongoDeviceStore(conn);
     audit = new MongoAuditLog(conn, random);
+    smsLedger = new MongoSmsLedger(conn, random);
     readinessChecks.mongodb = () => pingMongo(conn);
     closers.push(() => conn.close());
   } else {
     accounts = new MemoryAccountStore();
     devices = new MemoryDeviceStore();
     audit = new MemoryAuditLog({ random });
+    smsLedger = new MemorySmsLedger(random);
   }
 
   const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
   await seedAccounts(config, { accounts, hasher, clock, random, defaultIntervalDays: config.defaultTwoFactorIntervalDays }, logger);
 
   const keys = await loadKeys(config);
-  const clients = config.clientsFile
+  let clients = config.clientsFile
     ? await loadClients(config.clientsFile, config.issuer)
     : parseClients(JSON.parse(await readFile(`${ROOT_DIR}config/demo-clients.json`, 'utf8')), config.issuer);
+  clients = withAccountClient(clients, config.issuer, keys.cookieKeys[0]!); // the account page's own client, always present
 
   const limiter = new FailureLimiter(kv, clock, 'limit');
   const windowMs = config.loginFailureWindowSeconds * 1000;
@@ -183,7 +203,11 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const acr = { password: config.acrPassword, twoFactor: config.acrTwoFactor };
 
   const smsSink = config.smsGatewayUrl ? null : new MemorySmsSink(clock, random);
-  const sms: SmsChannel = overrides.sms ?? smsSink!;
+  const smsGateway = config.smsGatewayUrl
+    ? new HttpSmsGateway({ url: config.smsGatewayUrl, token: config.smsGatewayToken, sender: config.smsSenderId, timeoutMs: config.smsGatewayTimeoutMs, log: logger })
+    : null;
+  // Every SMS, whatever carries it, is recorded once in the ledger after it was sent (SMS-4).
+  const sms: SmsChannel = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
   const push = createWebPushChannel({
     vapid: { ...keys.vapid, subject: config.vapidSubject },
     log: logger,
@@ -215,7 +239,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
   });
   const deviceAuth = new DeviceAuth({ devices, kv, clock, audience: `${config.issuer}/ident/api` });
+  const intervals = new IntervalService({ accounts, audit, clock });
   const deviceService = new DeviceService({ devices, audit, clock, onRemoved: async (d) => void (await rememberedBrowsers.endAll(d.accountId)) });
+  const webauthn = WebAuthnRp.forIssuer(config.issuer);
   const enrolment = new EnrolmentService({
     accounts,
     devices,
@@ -226,6 +252,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     clock,
     random,
     settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
+    webauthn,
   });
   const smsCodes = new SmsCodeService({
     kv,
@@ -253,6 +280,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
   });
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
+  const passwordSetup = buildPasswordSetup({ config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider });
 
   return {
     config,
@@ -273,13 +301,17 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     audit,
     sms,
     smsSink,
+    smsLedger,
     push,
     approvals,
     deviceAuth,
     deviceService,
     enrolment,
+    webauthn,
     smsCodes,
+    passwordSetup,
     rememberedBrowsers,
+    intervals,
     render,
     provider,
     readinessChecks,

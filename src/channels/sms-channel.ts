@@ -8,6 +8,8 @@ export interface SmsMessage {
   purpose: SmsPurpose;
   /** The same key never sends (or bills) twice. */
   idempotencyKey: string;
+  /** The account the message is for; the SMS ledger charges its broker (SMS-4). */
+  accountId?: string;
 }
 
 export interface SmsSendResult {

@@ -60,9 +60,15 @@ export const CONFIG_KEYS = {
   smsFallbackForAppUsers: key({ env: 'SMS_FALLBACK_FOR_APP_USERS', schema: bool, default: 'false', doc: 'Whether accounts with the app may also fall back to an SMS code (SMS-2).' }),
   enrolmentCodeTtlSeconds: key({ env: 'ENROLMENT_CODE_TTL_SECONDS', schema: int(60, 1800), default: '300', doc: 'Validity of an activation code (ENR-3).' }),
   enrolmentCodeMaxTries: key({ env: 'ENROLMENT_CODE_MAX_TRIES', schema: int(1, 10), default: '5', doc: 'Wrong activation codes before the code is void (ENR-3).' }),
+  passwordMinLength: key({ env: 'PASSWORD_MIN_LENGTH', schema: int(8, 128), default: '10', doc: 'Minimum length of a new password (PWD-1); at most 1024 characters, never the login id, never a common password.' }),
   smsGatewayUrl: key({ env: 'SMS_GATEWAY_URL', schema: z.url().optional(), doc: 'HTTP endpoint of the SMS provider; unset = the recording sink (development and tests).' }),
   smsGatewayToken: key({ env: 'SMS_GATEWAY_TOKEN', schema: z.string().min(1).optional(), doc: 'Bearer credential for the SMS provider.' }),
   smsSenderId: key({ env: 'SMS_SENDER_ID', schema: z.string().min(1).max(11), default: 'finIDENT', doc: 'Alphanumeric sender id shown on the phone (max. 11 characters).' }),
+  smsGatewayTimeoutMs: key({ env: 'SMS_GATEWAY_TIMEOUT_MS', schema: int(100, 60000), default: '5000', doc: 'Timeout of one request to the SMS provider; a timed-out request is retried (at most 3 attempts in all) with the same Idempotency-Key, so the provider never sends twice.' }),
+  smsChargeSubBrokerCustomersTo: key({ env: 'SMS_CHARGE_SUB_BROKER_CUSTOMERS_TO', schema: z.enum(['broker', 'subBroker']), default: 'broker', doc: 'Who pays the SMS of a sub-broker\'s customer (SMS-4): the responsible broker above the sub-broker, or the sub-broker itself.' }),
+  smsPriceLoginCents: key({ env: 'SMS_PRICE_LOGIN_CENTS', schema: int(0, 100000), default: '10', doc: 'Net price of one login-code SMS in euro cents (SMS-4).' }),
+  smsPriceOtherCents: key({ env: 'SMS_PRICE_OTHER_CENTS', schema: int(0, 100000), default: '0', doc: 'Net price in euro cents of every other SMS (activation, password, mobile number change).' }),
+  vatPercent: key({ env: 'VAT_PERCENT', schema: int(0, 100), default: '19', doc: 'VAT in whole percent on the quarterly SMS statement (rounded half-up on the total net, in cents).' }),
 };
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -17,7 +17,10 @@ export function providerPages(render: RenderPage): ProviderPages {
       const page = pageOf(ctx);
       const key = hasMessage(`oidc.${out.error}`) ? `oidc.${out.error}` : 'oidc.other';
       const isRedirectProblem = out.error === 'invalid_request' && /redirect_uri/.test(out.error_description ?? '');
-      const message = translate(page.lang, isRedirectProblem ? 'oidc.invalid_redirect_uri' : key);
+      // server_error is nearly always a store (Redis) that cannot be reached: say "try again shortly" with 503.
+      const unavailable = out.error === 'server_error';
+      if (unavailable) ctx.status = 503;
+      const message = translate(page.lang, unavailable ? 'error.unavailable' : isRedirectProblem ? 'oidc.invalid_redirect_uri' : key);
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
       ctx.body = await render('errors/error', page, { message, code: out.error });

@@ -19,6 +19,11 @@ export class DeviceService {
     return this.deps.devices.listByAccount(accountId);
   }
 
+  /** After a verified WebAuthn assertion: the new signature counter and the time of use. */
+  async recordWebAuthnUse(deviceId: string, counter: number): Promise<void> {
+    await this.deps.devices.update(deviceId, { webauthnCounter: counter, lastUsedAt: this.deps.clock.now() });
+  }
+
   /** Removes a device of `accountId`; `actor` is who did it (the account itself, or its broker). */
   async remove(accountId: string, deviceId: string, actor: { accountId: string; ip: string }): Promise<void> {
     const device = await this.deps.devices.get(deviceId);

@@ -12,6 +12,8 @@ import type { KvStore } from '../stores/kv-store.js';
 import type { LoginService } from './login-service.js';
 import { maskMobile } from './mobile-number.js';
 import { isSupportedOsVersion, minimumOsVersion } from './os-version.js';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { WebAuthnRp } from './webauthn.js';
 
 export interface EnrolmentSettings {
   codeTtlMs: number;
@@ -31,6 +33,8 @@ export interface EnrolmentDeps {
   clock: Clock;
   random: Random;
   settings: EnrolmentSettings;
+  /** The web app's WebAuthn relying party (platform 'web' registers a credential). */
+  webauthn?: WebAuthnRp;
 }
 
 interface PendingEnrolment {
@@ -39,6 +43,8 @@ interface PendingEnrolment {
   codeHash: string;
   tries: number;
   expiresAt: number;
+  /** The registration challenge handed to the web app (base64url). */
+  webauthnChallenge?: string;
 }
 
 export interface CompleteEnrolment {
@@ -50,6 +56,8 @@ export interface CompleteEnrolment {
   platform: Platform;
   osVersion: string;
   ip: string;
+  /** Platform 'web': the WebAuthn registration (RegistrationResponseJSON). */
+  webauthn?: RegistrationResponseJSON | null;
 }
 
 const HOUR = 3600 * 1000;
@@ -84,8 +92,24 @@ export class EnrolmentService {
       text: `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
       purpose: 'activation',
       idempotencyKey: id,
+      accountId: account.id,
     });
     return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt: pending.expiresAt, account };
+  }
+
+  /** The web app's WebAuthn registration options; the challenge is kept with the pending enrolment. */
+  async webauthnOptions(enrolmentId: string) {
+    const { kv, clock, accounts, webauthn } = this.deps;
+    if (!webauthn) throw new AppError('error.notFound', 404);
+    const raw = /^enr_[A-Za-z0-9_-]{10,40}$/.test(enrolmentId) ? await kv.get(this.key(enrolmentId)) : null;
+    const pending = raw ? (JSON.parse(raw) as PendingEnrolment) : null;
+    const now = clock.now();
+    if (!pending || now >= pending.expiresAt) throw new AppError('enrolment.codeExpired', 410);
+    const account = await accounts.findById(pending.accountId);
+    if (!account) throw new AppError('enrolment.codeExpired', 410);
+    const options = await webauthn.registrationOptions({ id: account.id, name: account.accessNumber, displayName: account.name });
+    await kv.set(this.key(pending.id), JSON.stringify({ ...pending, webauthnChallenge: options.challenge }), pending.expiresAt - now);
+    return options;
   }
 
   /** ENR-2/3: a single-use, short-lived code with few tries; then the device and its key are stored. */
@@ -112,6 +136,11 @@ export class EnrolmentService {
       }
       throw new AppError('enrolment.codeWrong', 400, { left: settings.maxTries - tries });
     }
+    let credential: Device['webauthn'] = null;
+    if (input.platform === 'web') {
+      if (!this.deps.webauthn || !input.webauthn || !pending.webauthnChallenge) throw new AppError('webauthn.required', 400);
+      credential = await this.deps.webauthn.verifyRegistration(input.webauthn, pending.webauthnChallenge);
+    }
     await kv.del(this.key(pending.id));
     const account = await accounts.findById(pending.accountId);
     if (!account) throw new AppError('enrolment.codeExpired', 410);
@@ -120,7 +149,7 @@ export class EnrolmentService {
       id: `dev_${random.token(18)}`,
       accountId: account.id,
       publicKeyJwk: { kty: 'EC', crv: 'P-256', x: input.publicKeyJwk.x, y: input.publicKeyJwk.y },
-      webauthn: null,
+      webauthn: credential,
       pushSubscription: input.pushSubscription,
       name: input.name,
       platform: input.platform,

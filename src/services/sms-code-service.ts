@@ -102,7 +102,7 @@ export class SmsCodeService {
     const stored: StoredCode = { id, accountId: input.accountId, codeHash: hashCode(id, code).toString('base64url'), sentAt: now, expiresAt: now + s.codeTtlMs, void: false };
     await kv.set(this.key(input.loginUid), JSON.stringify(stored), s.codeTtlMs);
     const minutes = Math.round(s.codeTtlMs / 60_000);
-    await sms.send({ to: input.mobile, text: `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`, purpose: 'login', idempotencyKey: id });
+    await sms.send({ to: input.mobile, text: `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`, purpose: 'login', idempotencyKey: id, accountId: input.accountId });
     return { sentAt: now, expiresAt: stored.expiresAt, mobileMasked: maskMobile(input.mobile) };
   }
 

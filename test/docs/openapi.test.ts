@@ -89,7 +89,7 @@ describe('docs/openapi/ident-api.yaml', () => {
 
   it('documents exactly the routes of the device API', () => {
     const c = idp.container;
-    const router = identRoutes({ enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6 }, []);
+    const router = identRoutes({ enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, webauthn: c.webauthn }, []);
     const routed = new Set<string>();
     for (const layer of router.stack) {
       for (const method of layer.methods) {
@@ -104,7 +104,7 @@ describe('docs/openapi/ident-api.yaml', () => {
       }
     }
     expect([...routed].sort()).toEqual([...documented].sort());
-    expect(routed.size).toBe(6);
+    expect(routed.size).toBe(9);
   });
 
   it('every operation answers with a documented status and body', async () => {
@@ -156,6 +156,22 @@ describe('docs/openapi/ident-api.yaml', () => {
     });
     expect(again.status).toBe(409);
     check('POST', '/ident/api/approvals/{id}/decision', again);
+
+    // The web app's WebAuthn operations: registration options of a pending enrolment; this iOS device has no credential.
+    const gone = await call(idp, 'POST', `/ident/api/enrolments/${enrolmentId}/webauthn-options`);
+    expect(gone.status).toBe(410);
+    check('POST', '/ident/api/enrolments/{id}/webauthn-options', gone);
+    const webStart = await call(idp, 'POST', '/ident/api/enrolments', { body: { loginId: '200001', password: 'Demo-Passwort-2026' } });
+    const webOptions = await call(idp, 'POST', `/ident/api/enrolments/${(webStart.body as { enrolmentId: string }).enrolmentId}/webauthn-options`);
+    expect(webOptions.status).toBe(200);
+    check('POST', '/ident/api/enrolments/{id}/webauthn-options', webOptions);
+    const pendingApproval = await idp.container.approvals.create({ accountId: account.id, interactionUid: 'doc-test-2', clientId: 'financecloud', clientName: 'FinanceCloud', ip: '192.0.2.1', browser: 'Firefox on Linux' });
+    const noCredential = await call(idp, 'GET', `/ident/api/approvals/${pendingApproval.id}/webauthn-options?decision=deny`, { token: await token() });
+    expect(noCredential.status).toBe(409);
+    check('GET', '/ident/api/approvals/{id}/webauthn-options', noCredential);
+    const badDecision = await call(idp, 'POST', `/ident/api/approvals/${pendingApproval.id}/webauthn-decision`, { token: await token(), body: { decision: 'approve' } });
+    expect(badDecision.status).toBe(400);
+    check('POST', '/ident/api/approvals/{id}/webauthn-decision', badDecision);
 
     const devices = await call(idp, 'GET', '/ident/api/devices', { token: await token() });
     expect(devices.status).toBe(200);

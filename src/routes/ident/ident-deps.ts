@@ -3,6 +3,7 @@ import type { ApprovalService } from '../../services/approval-service.js';
 import type { DeviceAuth } from '../../services/device-auth.js';
 import type { DeviceService } from '../../services/device-service.js';
 import type { EnrolmentService } from '../../services/enrolment-service.js';
+import type { WebAuthnRp } from '../../services/webauthn.js';
 import type { AccountStore } from '../../stores/account-store.js';
 
 export interface IdentDeps {
@@ -12,4 +13,6 @@ export interface IdentDeps {
   devices: DeviceService;
   accounts: AccountStore;
   codeDigits: number;
+  /** The web app's WebAuthn relying party. */
+  webauthn: WebAuthnRp;
 }

@@ -2,7 +2,8 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
-import { approvalForDevice } from '../../services/approval-record.js';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { approvalForDevice, decisionChallenge, type Approval } from '../../services/approval-record.js';
 import { DECISION_TOKEN_TYP, DEVICE_TOKEN_TYP } from '../../services/device-auth.js';
 import { PLATFORMS } from '../../stores/device-store.js';
 import { AppError } from '../../shared/errors.js';
@@ -21,6 +22,39 @@ const completeSchema = z.object({
   name: z.string().trim().min(1).max(100),
   platform: z.enum(PLATFORMS),
   osVersion: z.string().trim().min(1).max(20),
+  /** Platform 'web' only (and required there): the WebAuthn registration (RegistrationResponseJSON). */
+  webauthn: z
+    .object({
+      id: b64url.max(1400),
+      rawId: b64url.max(1400),
+      type: z.literal('public-key'),
+      response: z.object({ clientDataJSON: b64url.max(4000), attestationObject: b64url.max(8000), transports: z.array(z.string().max(20)).max(10).optional() }).loose(),
+      clientExtensionResults: z.object({}).loose().default({}),
+      authenticatorAttachment: z.string().max(30).optional(),
+    })
+    .loose()
+    .nullable()
+    .optional(),
+});
+const webauthnDecisionQuery = z.object({
+  decision: z.enum(['approve', 'deny']),
+  number: z.string().max(10).optional(),
+  notMe: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+const webauthnDecisionSchema = z.object({
+  decision: z.enum(['approve', 'deny']),
+  number: z.string().max(10).nullable().optional(),
+  notMe: z.boolean().optional(),
+  assertion: z
+    .object({
+      id: b64url.max(1400),
+      rawId: b64url.max(1400),
+      type: z.literal('public-key'),
+      response: z.object({ clientDataJSON: b64url.max(4000), authenticatorData: b64url.max(4000), signature: b64url.max(1000), userHandle: b64url.max(200).optional() }).loose(),
+      clientExtensionResults: z.object({}).loose().default({}),
+      authenticatorAttachment: z.string().max(30).optional(),
+    })
+    .loose(),
 });
 const decisionSchema = z.object({ token: z.string().min(20).max(4096) });
 const decisionPayload = z.object({
@@ -45,6 +79,10 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
     };
   });
 
+  router.post('/enrolments/:id/webauthn-options', ...json, async (ctx) => {
+    ctx.body = await deps.enrolment.webauthnOptions(ctx.params.id!);
+  });
+
   router.post('/enrolments/:id/complete', ...json, async (ctx) => {
     const body = validBody(ctx, completeSchema);
     const { device, account } = await deps.enrolment.complete({
@@ -56,6 +94,7 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
       platform: body.platform,
       osVersion: body.osVersion,
       ip: ctx.ip,
+      webauthn: (body.webauthn ?? null) as RegistrationResponseJSON | null,
     });
     ctx.status = 201;
     ctx.body = { deviceId: device.id, account: { accessNumber: account.accessNumber, name: account.name } };
@@ -83,6 +122,46 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
       ip: ctx.ip,
     });
     ctx.body = { id: approval.id, status: approval.status };
+  });
+
+  /** The approval a web-app device may answer with WebAuthn: of its account, and the device has a credential. */
+  async function webauthnApproval(id: string, deviceAccountId: string, hasCredential: boolean): Promise<Approval> {
+    const approval = await deps.approvals.get(id);
+    if (!approval || approval.accountId !== deviceAccountId) throw new AppError('approval.notFound', 404);
+    if (!hasCredential) throw new AppError('webauthn.notRegistered', 409);
+    return approval;
+  }
+
+  router.get('/approvals/:id/webauthn-options', ...json, async (ctx) => {
+    const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
+    const parsed = webauthnDecisionQuery.safeParse(ctx.query);
+    if (!parsed.success) throw new AppError('api.invalidBody', 400, { field: parsed.error.issues[0]?.path.join('.') || '(query)' });
+    const approval = await webauthnApproval(ctx.params.id!, device.accountId, device.webauthn !== null);
+    if (approval.status === 'expired') throw new AppError('approval.expired', 410);
+    if (approval.status !== 'pending') throw new AppError('approval.alreadyDecided', 409);
+    const number = parsed.data.decision === 'approve' ? (parsed.data.number ?? null) : null;
+    // The challenge is the hash of this approval and this answer, as raw bytes (APR-4).
+    ctx.body = await deps.webauthn.authenticationOptions(device.webauthn!, decisionChallenge(approval, parsed.data.decision, number));
+  });
+
+  router.post('/approvals/:id/webauthn-decision', ...json, async (ctx) => {
+    const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
+    const body = validBody(ctx, webauthnDecisionSchema);
+    const approval = await webauthnApproval(ctx.params.id!, device.accountId, device.webauthn !== null);
+    const number = body.decision === 'approve' ? (body.number ?? null) : null;
+    const assertion = body.assertion as unknown as AuthenticationResponseJSON;
+    const counter = await deps.webauthn.verifyAssertion(assertion, device.webauthn!, decisionChallenge(approval, body.decision, number));
+    await deps.devices.recordWebAuthnUse(device.id, counter);
+    const decided = await deps.approvals.decide({
+      approvalId: approval.id,
+      device,
+      status: body.decision === 'approve' ? 'approved' : 'denied',
+      method: 'webauthn',
+      number,
+      notMe: body.decision === 'deny' && (body.notMe ?? false),
+      ip: ctx.ip,
+    });
+    ctx.body = { id: decided.id, status: decided.status };
   });
 
   router.get('/devices', ...json, async (ctx) => {

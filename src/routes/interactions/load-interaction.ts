@@ -1,6 +1,7 @@
 // Loads the provider's interaction for this browser (its cookie must match the uid) or ends with a clear page.
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import { AppError } from '../../shared/errors.js';
 
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -9,8 +10,10 @@ export async function loadInteraction(provider: Provider, ctx: Context): Promise
   let details: InteractionDetails;
   try {
     details = await provider.interactionDetails(ctx.req, ctx.res);
-  } catch {
-    throw new AppError('error.interactionExpired', 400);
+  } catch (e) {
+    // The provider's own errors mean "no such interaction"; anything else is its store (Redis) failing: 503, not "expired".
+    if (e instanceof errors.OIDCProviderError) throw new AppError('error.interactionExpired', 400);
+    throw new AppError('error.unavailable', 503);
   }
   if (details.uid !== ctx.params.uid) throw new AppError('error.interactionExpired', 400);
   return details;

@@ -1,0 +1,233 @@
+// The account page (RD-3, RD-4, ENR-4): the user signs in through this IdP as the internal client `fi-account`
+// with a fresh second factor, then sets the interval and sees and ends remembered browsers and devices.
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import * as client from 'openid-client';
+import type { ClientMetadata } from '../../config/clients.js';
+import type { IntervalService } from '../../services/interval-service.js';
+import { MAX_INTERVAL_DAYS } from '../../services/interval-service.js';
+import type { DeviceService } from '../../services/device-service.js';
+import type { RememberedBrowserService, RememberedBrowser } from '../../services/remembered-browsers.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import type { Random } from '../../shared/random.js';
+import type { Account, AccountStore } from '../../stores/account-store.js';
+import type { PageContext, RenderPage } from '../render.js';
+import { issuerBase, lazyDiscovery, type DemoClient } from '../demo/demo-clients.js';
+import { accountCookies } from './account-cookies.js';
+import { translate } from '../../i18n/messages.js';
+
+export interface AccountPageDeps {
+  issuer: string;
+  /** The `fi-account` client's metadata. */
+  client: ClientMetadata;
+  accounts: AccountStore;
+  intervals: IntervalService;
+  rememberedBrowsers: RememberedBrowserService;
+  devices: DeviceService;
+  render: RenderPage;
+  clock: Clock;
+  random: Random;
+  /** acr of a fresh second factor; demanded at every sign-in to the account page. */
+  acrTwoFactor: string;
+}
+
+/** Which confirmation `?done=` shows after a change (a fixed list: nothing from the URL reaches the page). */
+const DONE: Record<string, string> = {
+  interval: 'account.done.interval',
+  browser: 'account.done.browser',
+  browsers: 'account.done.browsers',
+  device: 'account.done.device',
+};
+
+function formatDate(ms: number, lang: string): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(ms);
+}
+
+function field(ctx: Context, name: string): string {
+  const body = (ctx.request as { body?: unknown }).body as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  return typeof value === 'string' ? value.slice(0, 200) : '';
+}
+
+export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Router {
+  const base = issuerBase(deps.issuer);
+  const redirectUri = `${base}/account/callback`;
+  const self: DemoClient = {
+    id: deps.client.client_id,
+    name: deps.client.client_name ?? deps.client.client_id,
+    redirectUri,
+    postLogoutRedirectUri: `${base}/account/signed-out`,
+    usesRefreshTokens: false,
+    metadata: deps.client,
+  };
+  const configuration = lazyDiscovery(deps.issuer);
+  const router = new Router({ prefix: '/account' });
+
+  /** The signed-in account, or undefined (then the caller sends the user to sign in). */
+  async function signedIn(ctx: Context): Promise<Account | undefined> {
+    const session = accountCookies.getSession(ctx, deps.clock.now());
+    if (!session) return undefined;
+    const account = await deps.accounts.findById(session.accountId);
+    if (!account) accountCookies.clearSession(ctx);
+    return account ?? undefined;
+  }
+
+  /** Wraps a POST: without a session the user is sent to sign in (nothing is changed). */
+  function action(handler: (ctx: Context, account: Account) => Promise<string>): Middleware {
+    return async (ctx) => {
+      const account = await signedIn(ctx);
+      if (!account) return ctx.redirect('/account/login');
+      const done = await handler(ctx, account);
+      ctx.redirect(`/account?done=${done}`);
+    };
+  }
+
+  async function show(ctx: Context, view: string, locals: Record<string, unknown>, status = 200): Promise<void> {
+    ctx.status = status;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    ctx.body = await deps.render(view, ctx.state.page as PageContext, locals);
+  }
+
+  router.get('/', ...forms, async (ctx) => {
+    const account = await signedIn(ctx);
+    if (!account) return ctx.redirect('/account/login');
+    const page = ctx.state.page as PageContext;
+    let browsers: RememberedBrowser[] | null;
+    try {
+      browsers = await deps.rememberedBrowsers.list(account.id, account.twoFactorIntervalDays);
+    } catch {
+      browsers = null; // Redis unreachable: say so, the rest of the page still works
+    }
+    const devices = await deps.devices.list(account.id);
+    const doneKey = typeof ctx.query.done === 'string' ? DONE[ctx.query.done] : undefined;
+    await show(ctx, 'account/index', {
+      title: translate(page.lang, 'account.title'),
+      account: { name: account.name, accessNumber: account.accessNumber, interval: account.twoFactorIntervalDays },
+      intervalOptions: Array.from({ length: MAX_INTERVAL_DAYS + 1 }, (_, days) => ({
+        value: days,
+        label: days === 0 ? translate(page.lang, 'account.interval.always') : translate(page.lang, days === 1 ? 'account.interval.day' : 'account.interval.days', { days }),
+      })),
+      browsers: browsers?.map((b) => ({
+        id: b.id,
+        browser: b.browser,
+        createdAt: formatDate(b.createdAt, page.lang),
+        lastUsedAt: formatDate(b.lastUsedAt, page.lang),
+        expiresAt: formatDate(b.expiresAt, page.lang),
+      })),
+      devices: devices.map((d) => ({ id: d.id, name: d.name, platform: d.platform, osVersion: d.osVersion, createdAt: formatDate(d.createdAt, page.lang) })),
+      done: doneKey ? translate(page.lang, doneKey) : undefined,
+    });
+  });
+
+  router.get('/login', async (ctx) => {
+    const config = await configuration(self).catch(() => {
+      throw new AppError('error.unavailable', 503);
+    });
+    const verifier = client.randomPKCECodeVerifier();
+    const state = deps.random.token();
+    const nonce = deps.random.token();
+    accountCookies.setLogin(ctx, { verifier, state, nonce });
+    const lang = (ctx.state.page as PageContext).lang;
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      response_type: 'code',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      // Changing security settings always needs a fresh second factor: no remembered browser, no old session.
+      acr_values: deps.acrTwoFactor,
+      ui_locales: lang,
+    });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.redirect(url.href);
+  });
+
+  router.get('/callback', async (ctx) => {
+    const pending = accountCookies.getLogin(ctx);
+    accountCookies.clearLogin(ctx);
+    if (typeof ctx.query.error === 'string') {
+      const key = ctx.query.error === 'access_denied' ? 'oidc.access_denied' : 'account.signInFailed';
+      throw new AppError(key, 400);
+    }
+    if (!pending) throw new AppError('account.signInFailed', 400);
+    let claims: client.IDToken | undefined;
+    try {
+      const config = await configuration(self);
+      const tokens = await client.authorizationCodeGrant(config, new URL(`${base}${ctx.url}`), {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+      });
+      claims = tokens.claims();
+    } catch {
+      throw new AppError('account.signInFailed', 400);
+    }
+    if (!claims?.sub || claims.acr !== deps.acrTwoFactor) throw new AppError('account.signInFailed', 400);
+    accountCookies.setSession(ctx, claims.sub, deps.clock.now());
+    ctx.set('Cache-Control', 'no-store');
+    ctx.redirect('/account');
+  });
+
+  router.post(
+    '/interval',
+    ...forms,
+    action(async (ctx, account) => {
+      const raw = field(ctx, 'days');
+      const days = /^\d{1,2}$/.test(raw) ? Number(raw) : Number.NaN;
+      await deps.intervals.setOwnInterval(account.id, days, { ip: ctx.ip });
+      return 'interval';
+    }),
+  );
+
+  router.post(
+    '/browsers/end',
+    ...forms,
+    action(async (ctx, account) => {
+      const id = field(ctx, 'browserId');
+      if (!/^[A-Za-z0-9_-]{43}$/.test(id)) throw new AppError('error.badRequest', 400);
+      await deps.rememberedBrowsers.end(account.id, id);
+      return 'browser';
+    }),
+  );
+
+  router.post(
+    '/browsers/end-all',
+    ...forms,
+    action(async (_ctx, account) => {
+      await deps.rememberedBrowsers.endAll(account.id);
+      return 'browsers';
+    }),
+  );
+
+  router.post(
+    '/devices/remove',
+    ...forms,
+    action(async (ctx, account) => {
+      await deps.devices.remove(account.id, field(ctx, 'deviceId'), { accountId: account.id, ip: ctx.ip });
+      return 'device';
+    }),
+  );
+
+  router.post('/logout', ...forms, async (ctx) => {
+    accountCookies.clearSession(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    // Also ends the IdP session (the provider asks for confirmation, then returns to /account/signed-out).
+    try {
+      const config = await configuration(self);
+      ctx.redirect(client.buildEndSessionUrl(config, { client_id: self.id, post_logout_redirect_uri: self.postLogoutRedirectUri! }).href);
+    } catch {
+      ctx.redirect('/account/signed-out');
+    }
+  });
+
+  router.get('/signed-out', ...forms, async (ctx) => {
+    const page = ctx.state.page as PageContext;
+    await show(ctx, 'account/signed-out', { title: translate(page.lang, 'account.signedOut.heading') });
+  });
+
+  return router;
+}

@@ -1,0 +1,43 @@
+// JSON API to change a mobile number (ACC-3): a broker (or its employee) for one of its customers, or anyone but a
+// customer for their own account (own access number). The code goes to the new number; /confirm stores it.
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import { z } from 'zod';
+import type { MobileChangeService } from '../../services/mobile-change.js';
+import type { AccountStore } from '../../stores/account-store.js';
+import { bearerAuth, type ApiCaller } from '../api-auth.js';
+import { validBody } from '../ident/validate.js';
+
+export interface MobileRouteDeps {
+  provider: Provider;
+  accounts: AccountStore;
+  mobileChange: MobileChangeService;
+}
+
+const requestSchema = z.object({ mobile: z.string().trim().min(3).max(40) });
+const confirmSchema = z.object({ code: z.string().regex(/^\d{4,10}$/) });
+
+export function mobileRoutes(deps: MobileRouteDeps, json: Middleware[]): Router {
+  const router = new Router({ prefix: '/api/broker/customers/:accessNumber/mobile' });
+  // Customers pass authentication so that the service can refuse them with its own clear reason (mobile.brokerOnly).
+  const auth = bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee', 'subBroker', 'customer'] });
+  const targetId = async (accessNumber: string) => (await deps.accounts.findByAccessNumber(accessNumber))?.id ?? `unknown:${accessNumber}`;
+
+  router.post('/', ...json, auth, async (ctx) => {
+    const caller = ctx.state.caller as ApiCaller;
+    const body = validBody(ctx, requestSchema);
+    const sent = await deps.mobileChange.requestMobileChange(caller.account, await targetId(ctx.params.accessNumber!), body.mobile, ctx.ip);
+    ctx.status = 202;
+    ctx.body = { mobile: sent.mobileMasked, expiresAt: new Date(sent.expiresAt).toISOString() };
+  });
+
+  router.post('/confirm', ...json, auth, async (ctx) => {
+    const caller = ctx.state.caller as ApiCaller;
+    const body = validBody(ctx, confirmSchema);
+    const account = await deps.mobileChange.confirmMobileChange(await targetId(ctx.params.accessNumber!), body.code, { actor: caller.account, ip: ctx.ip });
+    ctx.body = { accessNumber: account.accessNumber, mobile: account.mobile };
+  });
+
+  return router;
+}

@@ -1,0 +1,43 @@
+// GET /api/broker/statement?quarter=2026-Q4&format=csv|json — the broker's quarterly SMS statement (SMS-4, BRK-1),
+// for a broker or one of its employees with an access token of this IdP.
+import Router from '@koa/router';
+import type Provider from 'oidc-provider';
+import { AppError } from '../../shared/errors.js';
+import type { AccountStore } from '../../stores/account-store.js';
+import type { SmsLedger } from '../../stores/sms-ledger.js';
+import { SmsStatementService, statementFileName, toCsv, toJson } from '../../services/sms-statement.js';
+import { type ApiCaller, bearerAuth, managingBrokerId } from '../api-auth.js';
+
+export interface StatementRouteDeps {
+  provider: Provider;
+  accounts: AccountStore;
+  ledger: SmsLedger;
+  vatPercent: number;
+}
+
+const single = (value: unknown): string | undefined => (Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined);
+
+export function statementRoutes(deps: StatementRouteDeps): Router {
+  const router = new Router({ prefix: '/api/broker' });
+  const statements = new SmsStatementService({ ledger: deps.ledger, accounts: deps.accounts, vatPercent: deps.vatPercent });
+
+  router.get('/statement', bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee'] }), async (ctx) => {
+    const caller = ctx.state.caller as ApiCaller;
+    const brokerId = managingBrokerId(caller.account);
+    if (!brokerId) throw new AppError('api.forbidden', 403);
+    const format = single(ctx.query.format) ?? 'json';
+    if (format !== 'csv' && format !== 'json') throw new AppError('statement.badFormat', 400);
+    const statement = await statements.statementFor(brokerId, single(ctx.query.quarter) ?? '');
+    ctx.set('Cache-Control', 'no-store');
+    if (format === 'csv') {
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="${statementFileName(statement, 'csv')}"`);
+      ctx.body = toCsv(statement);
+    } else {
+      ctx.type = 'application/json; charset=utf-8';
+      ctx.body = toJson(statement);
+    }
+  });
+
+  return router;
+}

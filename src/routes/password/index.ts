@@ -1,0 +1,133 @@
+// The hosted password-setting pages (PWD-1, PWD-2) under /password: login id → code by SMS → code and new password.
+// The flow lives in a signed, httpOnly cookie (its random id); every form carries the CSRF token.
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { translate } from '../../i18n/messages.js';
+import type { PasswordFlow, PasswordSettingService } from '../../services/password-setting.js';
+import { isAppError, type AppError } from '../../shared/errors.js';
+import type { AccountStore } from '../../stores/account-store.js';
+import type { PageContext, RenderPage } from '../render.js';
+
+export const PASSWORD_FLOW_COOKIE = 'fi_pwflow';
+
+export interface PasswordRouteDeps {
+  passwords: PasswordSettingService;
+  accounts: AccountStore;
+  render: RenderPage;
+  minLength: number;
+  flowTtlMs: number;
+}
+
+/** The hosted login to return to, if the id looks like an interaction uid. */
+function interactionParam(value: unknown): string | null {
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{8,128}$/.test(value) ? value : null;
+}
+
+const field = (body: Record<string, unknown>, name: string, max: number) => (typeof body[name] === 'string' ? body[name].slice(0, max) : '');
+
+export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Router {
+  const router = new Router({ prefix: '/password' });
+  const page = (ctx: Context) => ctx.state.page as PageContext;
+  const message = (ctx: Context, e: AppError) => translate(page(ctx).lang, e.code, e.params);
+
+  const showForgot = async (ctx: Context, locals: { interaction: string | null; loginId?: string; error?: string | null }, status = 200) => {
+    ctx.status = status;
+    ctx.body = await deps.render('password/forgot', page(ctx), { loginId: '', error: null, ...locals });
+  };
+
+  const showCode = async (ctx: Context, flow: PasswordFlow, extra: { error?: AppError | null; info?: string | null } = {}) => {
+    if (extra.error) ctx.status = extra.error.status;
+    ctx.body = await deps.render('password/code', page(ctx), {
+      minLength: deps.minLength,
+      interaction: flow.interaction,
+      error: extra.error ? message(ctx, extra.error) : null,
+      info: extra.info ? translate(page(ctx).lang, extra.info) : null,
+    });
+  };
+
+  const loadFlow = async (ctx: Context): Promise<PasswordFlow | null> => {
+    const flow = await deps.passwords.find(ctx.cookies.get(PASSWORD_FLOW_COOKIE, { signed: true }));
+    if (!flow) {
+      await showForgot(ctx, { interaction: interactionParam(ctx.query.interaction), error: translate(page(ctx).lang, 'password.flowExpired') }, 410);
+    }
+    return flow;
+  };
+
+  router.get('/forgot', ...forms, async (ctx) => {
+    await showForgot(ctx, { interaction: interactionParam(ctx.query.interaction) });
+  });
+
+  router.post('/forgot', ...forms, async (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const interaction = interactionParam(body.interaction);
+    const loginId = field(body, 'loginId', 254);
+    let result;
+    try {
+      result = await deps.passwords.start({ loginId, ip: ctx.ip, interaction });
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      return showForgot(ctx, { interaction, loginId, error: message(ctx, e) }, e.status);
+    }
+    if (result.kind === 'noMobile') {
+      const account = result.account;
+      const broker = account.role === 'customer' && account.brokerId ? await deps.accounts.findById(account.brokerId) : null;
+      ctx.status = 403;
+      ctx.body = await deps.render('password/no-mobile', page(ctx), {
+        interaction,
+        broker: broker ? { name: broker.name, email: broker.email, mobile: broker.mobile } : null,
+      });
+      return;
+    }
+    ctx.cookies.set(PASSWORD_FLOW_COOKIE, result.flow.id, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      signed: true,
+      path: '/password',
+      maxAge: deps.flowTtlMs,
+    });
+    ctx.status = 303;
+    ctx.redirect('/password/code');
+  });
+
+  router.get('/code', ...forms, async (ctx) => {
+    const flow = await loadFlow(ctx);
+    if (!flow) return;
+    const info = ctx.query.info === 'sms.resent' ? 'sms.resent' : null;
+    await showCode(ctx, flow, { info });
+  });
+
+  router.post('/code/resend', ...forms, async (ctx) => {
+    const flow = await loadFlow(ctx);
+    if (!flow) return;
+    try {
+      await deps.passwords.resend(flow, ctx.ip);
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      return showCode(ctx, flow, { error: e });
+    }
+    ctx.status = 303;
+    ctx.redirect('/password/code?info=sms.resent');
+  });
+
+  router.post('/code', ...forms, async (ctx) => {
+    const flow = await loadFlow(ctx);
+    if (!flow) return;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    try {
+      await deps.passwords.complete(flow, {
+        code: field(body, 'code', 20),
+        password: field(body, 'password', 4096),
+        repeat: field(body, 'repeat', 4096),
+        ip: ctx.ip,
+      });
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      return showCode(ctx, flow, { error: e });
+    }
+    ctx.cookies.set(PASSWORD_FLOW_COOKIE, null, { path: '/password', signed: true });
+    ctx.body = await deps.render('password/done', page(ctx), { interaction: flow.interaction });
+  });
+
+  return router;
+}

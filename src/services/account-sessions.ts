@@ -1,0 +1,70 @@
+// Every OIDC session and grant of an account, so a new password can end them all (PWD-2).
+// oidc-provider stores sessions and grants by id only; this keeps a per-account index in the KvStore, fed by the
+// provider's `session.saved` and `grant.saved` events (a session's id changes at each login: every id is kept,
+// destroying one that is already gone does nothing). Ending a grant also revokes its tokens (refresh tokens too).
+import type Provider from 'oidc-provider';
+import type { Logger } from '../shared/logger.js';
+import type { KvStore } from '../stores/kv-store.js';
+
+export interface AccountSessionsDeps {
+  kv: KvStore;
+  provider: Provider;
+  /** How long an index entry is kept: at least the longest session or grant lifetime. */
+  ttlMs: number;
+  logger?: Logger;
+}
+
+export class AccountSessions {
+  /** Index writes not finished yet (they run from synchronous event listeners). */
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly deps: AccountSessionsDeps) {}
+
+  private sessionsKey = (accountId: string) => `acctsess:s:${accountId}`;
+  private grantsKey = (accountId: string) => `acctsess:g:${accountId}`;
+
+  /** Starts indexing the provider's sessions and grants; call once per provider. */
+  attach(): this {
+    this.deps.provider.on('session.saved', (session) => {
+      if (session.accountId) this.track(this.sessionsKey(session.accountId), session.jti);
+    });
+    this.deps.provider.on('grant.saved', (grant) => {
+      if (grant.accountId) this.track(this.grantsKey(grant.accountId), grant.jti);
+    });
+    return this;
+  }
+
+  private track(key: string, id: string): void {
+    const write = this.deps.kv
+      .sadd(key, id, this.deps.ttlMs)
+      .catch((err: unknown) => this.deps.logger?.warn({ err: (err as Error).message }, 'could not index an OIDC session or grant'))
+      .finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+  }
+
+  /** Ends every OIDC session and grant (with its tokens) of the account; returns how many ids were ended. */
+  async endAll(accountId: string): Promise<{ sessions: number; grants: number }> {
+    await Promise.all([...this.inFlight]);
+    const { kv, provider } = this.deps;
+    const sessionIds = await kv.smembers(this.sessionsKey(accountId));
+    for (const id of sessionIds) {
+      const stored = await provider.Session.adapter.find(id);
+      if (stored?.accountId === accountId) await provider.Session.adapter.destroy(id);
+    }
+    await kv.del(this.sessionsKey(accountId));
+
+    const grantIds = await kv.smembers(this.grantsKey(accountId));
+    for (const grantId of grantIds) {
+      const stored = await provider.Grant.adapter.find(grantId);
+      if (stored && stored.accountId !== accountId) continue;
+      await Promise.all([
+        provider.AccessToken.revokeByGrantId(grantId),
+        provider.RefreshToken.revokeByGrantId(grantId),
+        provider.AuthorizationCode.revokeByGrantId(grantId),
+      ]);
+      await provider.Grant.adapter.destroy(grantId);
+    }
+    await kv.del(this.grantsKey(accountId));
+    return { sessions: sessionIds.length, grants: grantIds.length };
+  }
+}

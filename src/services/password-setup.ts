@@ -1,0 +1,71 @@
+// Builds the password-setting flow (PWD-1, PWD-2) and the mobile number change (ACC-3) from the container's parts.
+import type Provider from 'oidc-provider';
+import type { SmsChannel } from '../channels/sms-channel.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Random } from '../shared/random.js';
+import type { AccountStore } from '../stores/account-store.js';
+import type { AuditLog } from '../stores/audit-log.js';
+import type { KvStore } from '../stores/kv-store.js';
+import { AccountSessions } from './account-sessions.js';
+import type { LoginService } from './login-service.js';
+import { MobileChangeService } from './mobile-change.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { PasswordPolicy } from './password-policy.js';
+import { PasswordSettingService } from './password-setting.js';
+import { PurposeCodeService } from './purpose-codes.js';
+import type { RememberedBrowserService } from './remembered-browsers.js';
+
+export interface PasswordSetup {
+  policy: PasswordPolicy;
+  codes: PurposeCodeService;
+  /** Every OIDC session and grant per account (indexed from the provider's events). */
+  sessions: AccountSessions;
+  passwords: PasswordSettingService;
+  mobileChange: MobileChangeService;
+  /** How long a started password flow may take. */
+  flowTtlMs: number;
+}
+
+export interface PasswordSetupParts {
+  config: Config;
+  kv: KvStore;
+  sms: SmsChannel;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  accounts: AccountStore;
+  login: LoginService;
+  hasher: PasswordHasher;
+  audit: AuditLog;
+  rememberedBrowsers: RememberedBrowserService;
+  provider: Provider;
+}
+
+/** The limits of SMS login codes (SMS-3), the same for password and mobile-change codes. */
+const CODE_SETTINGS = { codeDigits: 6, codeTtlMs: 5 * 60_000, maxTries: 5, resendCooldownMs: 30_000, maxPerAccountPerHour: 5, maxPerAccountPerDay: 10, maxPerIpPerHour: 10, maxPerIpPerDay: 30 };
+const FLOW_TTL_MS = 30 * 60_000;
+
+export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
+  const policy = new PasswordPolicy(p.config.passwordMinLength);
+  const codes = new PurposeCodeService({ kv: p.kv, sms: p.sms, clock: p.clock, random: p.random, settings: CODE_SETTINGS });
+  const ttlMs = Math.max(p.config.sessionTtlSeconds, p.config.refreshTokenTtlSeconds) * 1000;
+  const sessions = new AccountSessions({ kv: p.kv, provider: p.provider, ttlMs, logger: p.logger }).attach();
+  const passwords = new PasswordSettingService({
+    accounts: p.accounts,
+    login: p.login,
+    codes,
+    hasher: p.hasher,
+    policy,
+    rememberedBrowsers: p.rememberedBrowsers,
+    sessions,
+    audit: p.audit,
+    kv: p.kv,
+    clock: p.clock,
+    random: p.random,
+    flowTtlMs: FLOW_TTL_MS,
+  });
+  const mobileChange = new MobileChangeService({ accounts: p.accounts, codes, audit: p.audit, kv: p.kv, clock: p.clock });
+  return { policy, codes, sessions, passwords, mobileChange, flowTtlMs: FLOW_TTL_MS };
+}

@@ -1,0 +1,118 @@
+// Changing a mobile number (ACC-3): only the broker side changes a customer's number, the code goes to the NEW
+// number, the number is stored in E.164 and the change is audited (masked).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
+import { Browser } from '../helpers/browser.js';
+import { RelyingParty } from '../helpers/relying-party.js';
+import { enrolDevice } from '../helpers/device.js';
+import { loginWithApproval, type Device } from '../helpers/login-flow.js';
+import { AppError } from '../../src/shared/errors.js';
+
+let idp: TestIdp;
+let brokerToken: string;
+let employeeToken: string;
+let customerToken: string;
+
+async function accessToken(loginId: string, device: Device): Promise<string> {
+  const rp = await RelyingParty.discover(idp, 'smartmsc');
+  const started = await rp.start();
+  const callback = await loginWithApproval(new Browser(), rp, started, device, loginId);
+  expect(callback.status).toBe(0);
+  return (await rp.finish(callback.url, started)).access_token;
+}
+
+async function api(path: string, token: string, body: unknown) {
+  const response = await fetch(`${idp.url}/api/broker/customers${path}`, {
+    method: 'POST',
+    headers: { accept: 'application/json', authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+function codeTo(e164: string): string {
+  const sms = idp.container.smsSink!.lastTo(e164);
+  expect(sms).toBeDefined();
+  expect(sms!.purpose).toBe('mobile_change');
+  return /: (\d{6}) /.exec(sms!.text)![1]!;
+}
+
+beforeAll(async () => {
+  idp = await startTestIdp();
+  brokerToken = await accessToken('100001', await enrolDevice(idp, '100001'));
+  employeeToken = await accessToken('100002', await enrolDevice(idp, '100002'));
+  customerToken = await accessToken('200001', await enrolDevice(idp, '200001'));
+});
+afterAll(async () => idp.close());
+
+describe('mobile number change', () => {
+  it('the broker changes a customer\'s number with the code sent to the new number; it is audited', async () => {
+    idp.container.smsSink!.clear();
+    const requested = await api('/200003/mobile', brokerToken, { mobile: '0151 33333399' });
+    expect(requested.status).toBe(202);
+    expect(requested.body.mobile).toBe('+49151 ••••• 99');
+    const sent = idp.container.smsSink!.list();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: '+4915133333399', purpose: 'mobile_change' });
+    // Nothing changes before the confirmation, and a wrong code changes nothing either.
+    expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915122222203');
+    const code = codeTo('+4915133333399');
+    const wrong = await api('/200003/mobile/confirm', brokerToken, { code: String((Number(code) + 1) % 1_000_000).padStart(6, '0') });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toBe('sms.wrong');
+
+    const confirmed = await api('/200003/mobile/confirm', brokerToken, { code });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toEqual({ accessNumber: '200003', mobile: '+4915133333399' });
+    expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915133333399');
+
+    const [event] = await idp.container.audit.list({ accountId: 'acc_shared1', type: 'mobile.changed' });
+    expect(event).toMatchObject({ type: 'mobile.changed', details: { old: '+49151 ••••• 03', new: '+49151 ••••• 99', requestedBy: 'acc_broker', confirmedBy: 'acc_broker' } });
+    expect(JSON.stringify(event)).not.toContain('33333399');
+
+    // Single use: the same code does not confirm again.
+    const again = await api('/200003/mobile/confirm', brokerToken, { code });
+    expect(again.status).toBe(410);
+  });
+
+  it('an employee of the broker may change a customer\'s number (also a sub-broker\'s customer)', async () => {
+    const requested = await api('/200006/mobile', employeeToken, { mobile: '+49 160 4444406' });
+    expect(requested.status).toBe(202);
+    const confirmed = await api('/200006/mobile/confirm', employeeToken, { code: codeTo('+491604444406') });
+    expect(confirmed.status).toBe(200);
+    expect((await idp.container.accounts.findByAccessNumber('200006'))!.mobile).toBe('+491604444406');
+  });
+
+  it('a customer cannot change their own number (403 mobile.brokerOnly), nor anyone else\'s', async () => {
+    idp.container.smsSink!.clear();
+    for (const accessNumber of ['200001', '200004']) {
+      const refused = await api(`/${accessNumber}/mobile`, customerToken, { mobile: '+4915155555501' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('mobile.brokerOnly');
+    }
+    expect((await api('/200001/mobile/confirm', customerToken, { code: '123456' })).status).toBe(403);
+    expect(idp.container.smsSink!.list()).toHaveLength(0);
+    expect((await idp.container.accounts.findByAccessNumber('200001'))!.mobile).toBe('+4915122222201');
+  });
+
+  it('brokers change their own number; foreign or unknown accounts are 404; bad numbers and no token are refused', async () => {
+    const own = await api('/100001/mobile', brokerToken, { mobile: '+4915166666601' });
+    expect(own.status).toBe(202);
+    expect((await api('/100001/mobile/confirm', brokerToken, { code: codeTo('+4915166666601') })).status).toBe(200);
+    expect((await idp.container.accounts.findByAccessNumber('100001'))!.mobile).toBe('+4915166666601');
+
+    expect((await api('/100002/mobile', brokerToken, { mobile: '+4915166666602' })).body.error).toBe('account.notFound');
+    expect((await api('/999999/mobile', brokerToken, { mobile: '+4915166666602' })).status).toBe(404);
+    expect((await api('/200002/mobile', brokerToken, { mobile: '030 1234567' })).body.error).toBe('mobile.invalid');
+    expect((await api('/200002/mobile', brokerToken, { mobile: 'abc' })).status).toBe(400);
+    const anonymous = await fetch(`${idp.url}/api/broker/customers/200002/mobile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mobile":"+4915166666602"}' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('the service refuses a customer directly (AppError mobile.brokerOnly, 403)', async () => {
+    const customer = (await idp.container.accounts.findByAccessNumber('200001'))!;
+    const refusal = idp.container.passwordSetup.mobileChange.requestMobileChange(customer, customer.id, '+4915177777701');
+    await expect(refusal).rejects.toBeInstanceOf(AppError);
+    await expect(refusal).rejects.toMatchObject({ code: 'mobile.brokerOnly', status: 403 });
+  });
+});
