@@ -49,7 +49,13 @@ export function approvalForDevice(a: Approval) {
 }
 
 /** SHA-256 over the canonical approval and answer: the WebAuthn challenge that approves exactly this request. */
-export function decisionChallenge(a: Pick<Approval, 'id' | 'accountId' | 'clientId' | 'createdAt' | 'expiresAt'>, decision: Decision, number: string | null): Buffer {
-  const canonical = JSON.stringify(['financeident-approval-v1', a.id, a.accountId, a.clientId, a.createdAt, a.expiresAt, decision, number ?? '']);
+export function decisionChallenge(
+  a: Pick<Approval, 'id' | 'accountId' | 'clientId' | 'createdAt' | 'expiresAt'>,
+  decision: Decision,
+  number: string | null,
+  notMe = false,
+): Buffer {
+  const answer = decision === 'deny' && notMe ? 'deny-not-me' : decision;
+  const canonical = JSON.stringify(['financeident-approval-v1', a.id, a.accountId, a.clientId, a.createdAt, a.expiresAt, answer, number ?? '']);
   return createHash('sha256').update(canonical).digest();
 }

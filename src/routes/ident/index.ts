@@ -141,7 +141,8 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
     if (approval.status !== 'pending') throw new AppError('approval.alreadyDecided', 409);
     const number = parsed.data.decision === 'approve' ? (parsed.data.number ?? null) : null;
     // The challenge is the hash of this approval and this answer, as raw bytes (APR-4).
-    ctx.body = await deps.webauthn.authenticationOptions(device.webauthn!, decisionChallenge(approval, parsed.data.decision, number));
+    const notMe = parsed.data.notMe === '1' || parsed.data.notMe === 'true';
+    ctx.body = await deps.webauthn.authenticationOptions(device.webauthn!, decisionChallenge(approval, parsed.data.decision, number, notMe));
   });
 
   router.post('/approvals/:id/webauthn-decision', ...json, async (ctx) => {
@@ -150,7 +151,9 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
     const approval = await webauthnApproval(ctx.params.id!, device.accountId, device.webauthn !== null);
     const number = body.decision === 'approve' ? (body.number ?? null) : null;
     const assertion = body.assertion as unknown as AuthenticationResponseJSON;
-    const counter = await deps.webauthn.verifyAssertion(assertion, device.webauthn!, decisionChallenge(approval, body.decision, number));
+    const notMe = body.decision === 'deny' && (body.notMe ?? false);
+    // The signed challenge covers "this wasn't me" too, so a signed plain deny cannot be turned into one (or back).
+    const counter = await deps.webauthn.verifyAssertion(assertion, device.webauthn!, decisionChallenge(approval, body.decision, number, notMe));
     await deps.devices.recordWebAuthnUse(device.id, counter);
     const decided = await deps.approvals.decide({
       approvalId: approval.id,
@@ -158,7 +161,7 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
       status: body.decision === 'approve' ? 'approved' : 'denied',
       method: 'webauthn',
       number,
-      notMe: body.decision === 'deny' && (body.notMe ?? false),
+      notMe,
       ip: ctx.ip,
     });
     ctx.body = { id: decided.id, status: decided.status };
