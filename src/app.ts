@@ -40,6 +40,17 @@ export function buildApp(c: Container): BuiltApp {
 
   app.use(requestLog(c.logger));
   app.use(httpMetrics(c.metrics));
+  // The provider's JSON endpoints (relying parties' back ends) need none of our page middleware.
+  const oidc = c.provider.callback();
+  const providerApi = new Set([
+    ...['token', 'introspection', 'revocation', 'userinfo', 'jwks'].map((r) => c.provider.pathFor(r)),
+    '/.well-known/openid-configuration',
+  ]);
+  app.use(async function providerApiFirst(ctx, next) {
+    if (!providerApi.has(ctx.path)) return next();
+    ctx.respond = false;
+    await oidc(ctx.req, ctx.res);
+  });
   app.use(securityHeaders());
   app.use(language());
   app.use(errorHandler({ render: c.render, log: c.logger }));
@@ -122,7 +133,6 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(broker.routes());
 
-  const oidc = c.provider.callback();
   app.use(async function oidcProvider(ctx) {
     ctx.respond = false;
     await oidc(ctx.req, ctx.res);

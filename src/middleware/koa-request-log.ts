@@ -34,9 +34,11 @@ export function requestLog(logger: Logger, opts: { newId?: () => string } = {}):
   return async function requestLog(ctx, next) {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(ctx.get('x-request-id') || undefined, newId);
-    const log = logger.child({ requestId });
+    // The child logger (pino redacts its bindings) is made only when something logs: most requests log nothing.
+    let child: Logger | undefined;
+    const log = () => (child ??= logger.child({ requestId }));
     ctx.state.requestId = requestId;
-    ctx.state.log = log;
+    Object.defineProperty(ctx.state, 'log', { get: log, enumerable: true, configurable: true });
     ctx.set('X-Request-Id', requestId);
 
     let failure: unknown;
@@ -51,7 +53,7 @@ export function requestLog(logger: Logger, opts: { newId?: () => string } = {}):
       // ctx.path never contains the query string, which may carry codes, tokens or login hints.
       const line = { method: ctx.method, path: ctx.path.slice(0, MAX_LOGGED_PATH), status, durationMs };
       const level = status >= 500 ? 'warn' : PROBE_PATHS.has(ctx.path) && status < 400 ? 'debug' : 'info';
-      log[level](line, 'request');
+      if (logger.isLevelEnabled(level)) log()[level](line, 'request');
     }
   };
 }
