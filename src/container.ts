@@ -199,7 +199,8 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     perIp: { maxFailures: config.loginMaxFailuresPerIp, windowMs, lockMs },
   });
   const pending = new PendingLoginStore(kv, config.interactionTtlSeconds * 1000);
-  const render = createRenderer(`${ROOT_DIR}views`, config.nodeEnv === 'production');
+  // Compiled templates are kept (a restart picks up edited views; nothing here watches files anyway).
+  const render = createRenderer(`${ROOT_DIR}views`, true);
   const acr = { password: config.acrPassword, twoFactor: config.acrTwoFactor };
 
   const smsSink = config.smsGatewayUrl ? null : new MemorySmsSink(clock, random);

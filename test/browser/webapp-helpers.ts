@@ -5,6 +5,9 @@ import { lastCode } from '../helpers/device.js';
 import { screenshot } from '../helpers/chromium.js';
 import type { TestIdp } from '../helpers/test-idp.js';
 
+/** The visible text of the page's main content (one helper for all browser tests). */
+export { mainText } from './hosted-pages.js';
+
 export const PASSWORD = 'Demo-Passwort-2026';
 export const WAIT = { timeout: 20_000 };
 
@@ -26,9 +29,4 @@ export async function enrolInWebApp(page: Page, idp: TestIdp, loginId: string, o
   await page.click('#enrol-register');
   await heading(page, en ? 'All set' : 'Eingerichtet').waitFor(WAIT);
   if (opts.shots) await screenshot(page, `${opts.shots}-done`);
-}
-
-/** The text of the main card, whitespace collapsed. */
-export async function mainText(page: Page): Promise<string> {
-  return (await page.locator('main').innerText()).replace(/\s+/g, ' ').trim();
 }
