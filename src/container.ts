@@ -54,6 +54,7 @@ import { RememberedBrowserService } from './services/remembered-browsers.js';
 import { IntervalService } from './services/interval-service.js';
 import { withAccountClient } from './config/account-client.js';
 import { SmsCodeService } from './services/sms-code-service.js';
+import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
 import { WebAuthnRp } from './services/webauthn.js';
 
@@ -255,13 +256,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
     webauthn,
   });
-  const smsCodes = new SmsCodeService({
-    kv,
-    sms,
-    clock,
-    random,
-    settings: { codeDigits: 6, codeTtlMs: 5 * 60_000, maxTries: 5, resendCooldownMs: 30_000, maxPerAccountPerHour: 5, maxPerAccountPerDay: 10, maxPerIpPerHour: 10, maxPerIpPerDay: 30 },
-  });
+  const smsCodes = new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random }));
 
   const provider = createProvider({
     issuer: config.issuer,

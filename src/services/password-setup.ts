@@ -43,13 +43,12 @@ export interface PasswordSetupParts {
   provider: Provider;
 }
 
-/** The limits of SMS login codes (SMS-3), the same for password and mobile-change codes. */
-const CODE_SETTINGS = { codeDigits: 6, codeTtlMs: 5 * 60_000, maxTries: 5, resendCooldownMs: 30_000, maxPerAccountPerHour: 5, maxPerAccountPerDay: 10, maxPerIpPerHour: 10, maxPerIpPerDay: 30 };
 const FLOW_TTL_MS = 30 * 60_000;
 
 export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
   const policy = new PasswordPolicy(p.config.passwordMinLength);
-  const codes = new PurposeCodeService({ kv: p.kv, sms: p.sms, clock: p.clock, random: p.random, settings: CODE_SETTINGS });
+  // The limits of SMS login codes (SMS-3) hold for password and mobile-change codes too.
+  const codes = new PurposeCodeService({ kv: p.kv, sms: p.sms, clock: p.clock, random: p.random });
   const ttlMs = Math.max(p.config.sessionTtlSeconds, p.config.refreshTokenTtlSeconds) * 1000;
   const sessions = new AccountSessions({ kv: p.kv, provider: p.provider, ttlMs, logger: p.logger }).attach();
   const passwords = new PasswordSettingService({

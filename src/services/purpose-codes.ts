@@ -1,15 +1,37 @@
-// One-time codes by SMS for purposes other than the login (PWD-1: 'password', ACC-3: 'mobile_change'), with the
-// rules of the SMS login code (SMS-3): hashed, single-use, short-lived, few tries, resend cool-down, caps per
-// account and IP per hour and day. A code belongs to one flow (a random flow id, or the account for a mobile change).
+// One-time codes by SMS (SMS-3) for the login, a new password (PWD-1) and a mobile change (ACC-3): hashed,
+// single-use, short-lived, few tries, resend cool-down, caps per account and IP per hour and day (counted per purpose).
+// A code belongs to one flow (the login's interaction, a random flow id, or the account for a mobile change).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SmsChannel } from '../channels/sms-channel.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { KvStore } from '../stores/kv-store.js';
-import { DEFAULT_SMS_CODE_SETTINGS, type SmsCodeSettings } from './sms-code-service.js';
 
-export type CodePurpose = 'password' | 'mobile_change';
+export type CodePurpose = 'login' | 'password' | 'mobile_change';
+
+export interface SmsCodeSettings {
+  codeDigits: number;
+  codeTtlMs: number;
+  maxTries: number;
+  resendCooldownMs: number;
+  maxPerAccountPerHour: number;
+  maxPerAccountPerDay: number;
+  maxPerIpPerHour: number;
+  maxPerIpPerDay: number;
+}
+
+/** SMS-3: six digits, five minutes, five tries, 30 s between sends, 5/10 per account and 10/30 per IP per hour/day. */
+export const DEFAULT_SMS_CODE_SETTINGS: SmsCodeSettings = {
+  codeDigits: 6,
+  codeTtlMs: 5 * 60_000,
+  maxTries: 5,
+  resendCooldownMs: 30_000,
+  maxPerAccountPerHour: 5,
+  maxPerAccountPerDay: 10,
+  maxPerIpPerHour: 10,
+  maxPerIpPerDay: 30,
+};
 
 export interface PurposeCodeDeps {
   kv: KvStore;
@@ -49,6 +71,7 @@ const DAY = 24 * HOUR;
 const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
 
 const TEXTS: Record<CodePurpose, (code: string, minutes: number) => string> = {
+  login: (code, minutes) => `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
   password: (code, minutes) => `Ihr financeIDENT Code zum Setzen des Passworts: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
   mobile_change: (code, minutes) => `Ihr financeIDENT Code zur Bestätigung dieser Mobilfunknummer: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
 };
@@ -61,6 +84,14 @@ export class PurposeCodeService {
   }
 
   private key = (purpose: CodePurpose, flowId: string) => `pcode:${purpose}:${flowId}`;
+
+  /** The code last sent for this flow, if any (also when expired or void). */
+  async current(purpose: CodePurpose, flowId: string): Promise<{ sentAt: number; expiresAt: number; void: boolean } | null> {
+    const raw = await this.deps.kv.get(this.key(purpose, flowId));
+    if (!raw) return null;
+    const stored = JSON.parse(raw) as StoredCode;
+    return { sentAt: stored.sentAt, expiresAt: stored.expiresAt, void: stored.void };
+  }
 
   /** Sends a new code for this flow (cool-down and caps first); with `to: null` nothing is sent, but all is counted. */
   async send(input: SendCodeInput): Promise<{ sentAt: number; expiresAt: number }> {
