@@ -100,10 +100,15 @@ export class PurposeCodeService {
     const now = clock.now();
     const p = input.purpose;
 
+    // The cool-down is taken atomically (SET NX), so two simultaneous requests cannot both send; a record left by the
+    // store's own expiry lag is judged by its time (the injected clock) and then replaced.
     const coolKey = `pcode:${p}:cool:${input.subject}`;
-    const last = Number((await kv.get(coolKey)) ?? 0);
-    if (last && now - last < s.resendCooldownMs) {
-      throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil((s.resendCooldownMs - (now - last)) / 1000) });
+    if (!(await kv.setIfAbsent(coolKey, String(now), s.resendCooldownMs))) {
+      const last = Number((await kv.get(coolKey)) ?? 0);
+      if (last && now - last < s.resendCooldownMs) {
+        throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil((s.resendCooldownMs - (now - last)) / 1000) });
+      }
+      await kv.set(coolKey, String(now), s.resendCooldownMs);
     }
     const caps: [string, number, number][] = [
       [`pcode:${p}:n:acc:${input.subject}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerAccountPerHour],
@@ -114,7 +119,6 @@ export class PurposeCodeService {
     for (const [key, ttl, max] of caps) {
       if ((await kv.incr(key, ttl)) > max) throw new AppError('sms.tooMany', 429);
     }
-    await kv.set(coolKey, String(now), s.resendCooldownMs);
 
     const id = `pc_${random.token(18)}`;
     // Without a recipient the stored hash is of a random secret nobody knows: every code is "wrong".
