@@ -15,9 +15,10 @@ export class FailureLimiter {
     private readonly prefix: string,
   ) {}
 
-  /** The time until which the subject is locked, or null. */
-  async lockedUntil(subject: string): Promise<number | null> {
-    const until = Number((await this.kv.get(`${this.prefix}:lock:${subject}`)) ?? 0);
+  /** The latest time until which any of the subjects is locked, or null (one store round trip). */
+  async lockedUntil(...subjects: string[]): Promise<number | null> {
+    const values = await this.kv.getMany(subjects.map((s) => `${this.prefix}:lock:${s}`));
+    const until = Math.max(0, ...values.map((v) => Number(v ?? 0)));
     return until > this.clock.now() ? until : null;
   }
 
@@ -32,9 +33,9 @@ export class FailureLimiter {
     return until;
   }
 
-  /** Forgets the failures of the current window (after a success). */
-  async reset(subject: string, policy: FailureLimitPolicy): Promise<void> {
+  /** Forgets the failures of the current window (after a success), for all subjects at once. */
+  async reset(policy: FailureLimitPolicy, ...subjects: string[]): Promise<void> {
     const bucket = Math.floor(this.clock.now() / policy.windowMs);
-    await this.kv.del(`${this.prefix}:fail:${subject}:${bucket}`);
+    await this.kv.del(...subjects.map((s) => `${this.prefix}:fail:${s}:${bucket}`));
   }
 }

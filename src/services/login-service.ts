@@ -46,9 +46,8 @@ export class LoginService {
     const candidates = await this.candidates(loginId);
     const accountSubjects = candidates.map((a) => `acct:${a.id}`);
 
-    const locks = await Promise.all([ipSubject, idSubject, ...accountSubjects].map((s) => limiter.lockedUntil(s)));
-    const lockedUntil = Math.max(0, ...locks.map((l) => l ?? 0));
-    if (lockedUntil > 0) {
+    const lockedUntil = await limiter.lockedUntil(ipSubject, idSubject, ...accountSubjects);
+    if (lockedUntil !== null) {
       await hasher.verifyNothing(password);
       return { kind: 'locked', until: lockedUntil };
     }
@@ -74,7 +73,7 @@ export class LoginService {
     if (candidates.length > 1) return { kind: 'ambiguousEmail' };
 
     const account = matches[0]!;
-    await Promise.all([limiter.reset(idSubject, perAccount), limiter.reset(`acct:${account.id}`, perAccount)]);
+    await limiter.reset(perAccount, idSubject, `acct:${account.id}`);
     return { kind: 'ok', account };
   }
 }

@@ -35,6 +35,10 @@ export class RedisKvStore implements KvStore {
     return this.client.get(key);
   }
 
+  async getMany(keys: string[]): Promise<(string | null)[]> {
+    return keys.length ? this.client.mget(...keys) : [];
+  }
+
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     if (ttlMs === undefined) await this.client.set(key, value);
     else await this.client.set(key, value, 'PX', positiveMs(ttlMs));
