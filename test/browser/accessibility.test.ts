@@ -7,9 +7,9 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { RelyingParty } from '../helpers/relying-party.js';
 import { enrolDevice } from '../helpers/device.js';
 import type { Device } from '../helpers/login-flow.js';
-import { launchChromium, screenshot, type BrowserSession } from '../helpers/chromium.js';
+import { launchChromium, type BrowserSession } from '../helpers/chromium.js';
 import type { Language } from '../../src/i18n/language.js';
-import { catchCallbacks, expectNoHorizontalOverflow, PHONE, seriousViolations, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
+import { catchCallbacks, checkPage, PHONE, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
 
 // A real browser on a busy CI machine: generous per-test time; every wait inside has its own explicit condition.
 jest.setTimeout(90_000);
@@ -25,13 +25,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => idp?.close());
 
-/** axe on the page as shown, a screenshot, and the page must not scroll sideways on the phone. */
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  await expectNoHorizontalOverflow(page);
-  const violations = await seriousViolations(page);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
-}
 
 async function heading(page: Page, lang: Language, key: string): Promise<void> {
   await page.locator('h1', { hasText: text(lang, key) }).waitFor(WAIT);
@@ -60,14 +53,14 @@ describe.each([
     await page.goto((await rp.start()).url);
     await heading(page, lang, 'login.heading');
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
-    await check(page, `login-${lang}`);
+    await checkPage(page, `login-${lang}`);
   });
 
   it('login page with a wrong password', async () => {
     await passwordFor('100001-wrong');
     await page.getByRole('alert').waitFor(WAIT);
     expect(await page.getByRole('alert').innerText()).toBe(text(lang, 'login.invalid'));
-    await check(page, `login-error-${lang}`);
+    await checkPage(page, `login-error-${lang}`);
   });
 
   it('waiting page, then logout confirmation and the signed-out page', async () => {
@@ -76,7 +69,7 @@ describe.each([
     await typePassword(page, lang, '100001');
     await page.waitForURL(/\/approval$/, WAIT);
     await heading(page, lang, 'approval.heading');
-    await check(page, `waiting-${lang}`);
+    await checkPage(page, `waiting-${lang}`);
 
     const number = (await page.locator('#approval-number').innerText()).trim();
     const [pending] = await broker.client.pending(broker.state);
@@ -86,29 +79,29 @@ describe.each([
     await page.goto(rp.config.serverMetadata().end_session_endpoint!);
     await heading(page, lang, 'logout.heading');
     await page.getByRole('button', { name: text(lang, 'logout.yes'), exact: true }).waitFor(WAIT);
-    await check(page, `logout-${lang}`);
+    await checkPage(page, `logout-${lang}`);
     await page.getByRole('button', { name: text(lang, 'logout.yes'), exact: true }).click();
     await page.getByText(text(lang, 'logout.done')).waitFor(WAIT);
-    await check(page, `logout-success-${lang}`);
+    await checkPage(page, `logout-success-${lang}`);
   });
 
   it('SMS code page', async () => {
     await passwordFor('200005');
     await page.waitForURL(/\/sms$/, WAIT);
     await heading(page, lang, 'sms.heading');
-    await check(page, `sms-${lang}`);
+    await checkPage(page, `sms-${lang}`);
   });
 
   it('no device set up yet', async () => {
     await passwordFor('100002');
     await heading(page, lang, 'noDevice.heading');
-    await check(page, `no-device-${lang}`);
+    await checkPage(page, `no-device-${lang}`);
   });
 
   it('no mobile number on file', async () => {
     await passwordFor('200002');
     await heading(page, lang, 'notice.noMobile.heading');
-    await check(page, `no-mobile-${lang}`);
+    await checkPage(page, `no-mobile-${lang}`);
   });
 
   it('error page for an unknown application', async () => {
@@ -117,7 +110,7 @@ describe.each([
     await page.goto(url.toString());
     await heading(page, lang, 'error.heading');
     expect(await page.getByRole('alert').innerText()).toBe(text(lang, 'oidc.invalid_client'));
-    await check(page, `error-unknown-client-${lang}`);
+    await checkPage(page, `error-unknown-client-${lang}`);
   });
 
   it('account page', async () => {
@@ -135,6 +128,6 @@ describe.each([
       await page.waitForURL((u) => u.pathname.startsWith('/account'), { ...WAIT, waitUntil: 'load' });
     }
     await page.locator('main h1').waitFor(WAIT);
-    await check(page, `account-${lang}`);
+    await checkPage(page, `account-${lang}`);
   });
 });

@@ -103,3 +103,11 @@ export async function logOut(page: Page, rp: RelyingParty, lang: Language, shot?
   await yes.click();
   await page.getByText(text(lang, 'logout.done')).waitFor(WAIT);
 }
+
+/** A screenshot, no sideways scrolling on the phone, and no serious or critical axe violations (listed in the failure). */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  await expectNoHorizontalOverflow(page);
+  const violations = await seriousViolations(page);
+  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+}

@@ -4,13 +4,13 @@
 // before and after the number is typed. Each screen is kept as a screenshot.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { addVirtualAuthenticator, launchChromium, screenshot, type BrowserSession } from '../helpers/chromium.js';
+import { addVirtualAuthenticator, launchChromium, type BrowserSession } from '../helpers/chromium.js';
 import { lastCode } from '../helpers/device.js';
 import { Browser } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { webappMessages } from '../../src/i18n/webapp-messages.js';
-import { expectNoHorizontalOverflow, PHONE, seriousViolations } from './hosted-pages.js';
+import { checkPage, PHONE } from './hosted-pages.js';
 import { heading, PASSWORD, WAIT } from './webapp-helpers.js';
 
 // A real browser on a busy CI machine: generous per-test time; every wait inside has its own explicit condition.
@@ -25,13 +25,6 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => idp?.close());
 
-/** A screenshot, no sideways scrolling, and axe's serious and critical violations (listed in the failure). */
-async function check(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  await expectNoHorizontalOverflow(page);
-  const violations = await seriousViolations(page);
-  expect({ screen: name, violations }).toEqual({ screen: name, violations: [] });
-}
 
 // Each language enrols its own account, so one language's pending approval never shows in the other's app.
 describe.each([
@@ -54,7 +47,7 @@ describe.each([
     await heading(page, m['accounts.heading']!).waitFor(WAIT);
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     await page.getByText(m['accounts.none']!).waitFor(WAIT);
-    await check(page, `webapp-a11y-accounts-empty-${lang}`);
+    await checkPage(page, `webapp-a11y-accounts-empty-${lang}`);
   });
 
   it('enrolment form, activation-code screen, account list with one account', async () => {
@@ -63,19 +56,19 @@ describe.each([
     await heading(page, m['enrol.heading']!).waitFor(WAIT);
     await page.getByLabel(m['enrol.loginId']!).fill(loginId);
     await page.getByLabel(m['enrol.password']!, { exact: true }).fill(PASSWORD);
-    await check(page, `webapp-a11y-enrol-${lang}`);
+    await checkPage(page, `webapp-a11y-enrol-${lang}`);
 
     await page.getByRole('button', { name: m['enrol.submit']!, exact: true }).click();
     await heading(page, m['enrol.codeHeading']!).waitFor(WAIT);
     await page.getByLabel(m['enrol.code']!).fill(lastCode(idp, account.mobile!));
-    await check(page, `webapp-a11y-enrol-code-${lang}`);
+    await checkPage(page, `webapp-a11y-enrol-code-${lang}`);
 
     await page.getByRole('button', { name: m['enrol.register']!, exact: true }).click();
     await heading(page, m['enrol.doneHeading']!).waitFor(WAIT);
     await page.click('#tab-accounts');
     await heading(page, m['accounts.heading']!).waitFor(WAIT);
     expect(await page.locator('.account h2').allInnerTexts()).toEqual([account.name]);
-    await check(page, `webapp-a11y-accounts-${lang}`);
+    await checkPage(page, `webapp-a11y-accounts-${lang}`);
   });
 
   it('"Freigabe" with one pending approval, before and after the number is typed', async () => {
@@ -89,10 +82,10 @@ describe.each([
     await heading(page, m['approvals.heading']!).waitFor(WAIT);
     const card = page.locator(`#approval-${approval!.id}`);
     await card.waitFor(WAIT);
-    await check(page, `webapp-a11y-approval-${lang}`);
+    await checkPage(page, `webapp-a11y-approval-${lang}`);
 
     await card.getByLabel(m['approval.typeNumber']!).fill(approval!.number!);
-    await check(page, `webapp-a11y-approval-number-${lang}`);
+    await checkPage(page, `webapp-a11y-approval-number-${lang}`);
 
     await card.getByRole('button', { name: m['approval.approve']!, exact: true }).click();
     await page.locator('#approvals-notice [role=status]', { hasText: m['approval.approved']!.replace('{client}', approval!.clientName) }).waitFor(WAIT);

@@ -1,10 +1,8 @@
 // The broker JSON API (RD-3, BRK-1 subset) with a smartMSC access token issued by this IdP.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
-import { Browser } from '../helpers/browser.js';
-import { RelyingParty } from '../helpers/relying-party.js';
 import { enrolDevice } from '../helpers/device.js';
-import { loginWithApproval, type Device } from '../helpers/login-flow.js';
+import { smartmscAccessToken, type Device } from '../helpers/login-flow.js';
 import type { Account } from '../../src/stores/account-store.js';
 
 let idp: TestIdp;
@@ -12,13 +10,7 @@ let brokerToken: string;
 let employeeToken: string;
 let customerToken: string;
 
-async function accessToken(loginId: string, device: Device): Promise<string> {
-  const rp = await RelyingParty.discover(idp, 'smartmsc');
-  const started = await rp.start();
-  const callback = await loginWithApproval(new Browser(), rp, started, device, loginId);
-  expect(callback.status).toBe(0);
-  return (await rp.finish(callback.url, started)).access_token;
-}
+const accessToken = (loginId: string, device: Device) => smartmscAccessToken(idp, loginId, device);
 
 async function api(method: string, path: string, opts: { token?: string | null; body?: unknown } = {}) {
   const headers: Record<string, string> = { accept: 'application/json' };

@@ -2,10 +2,8 @@
 // number, the number is stored in E.164 and the change is audited (masked).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
-import { Browser } from '../helpers/browser.js';
-import { RelyingParty } from '../helpers/relying-party.js';
 import { enrolDevice } from '../helpers/device.js';
-import { loginWithApproval, type Device } from '../helpers/login-flow.js';
+import { smartmscAccessToken, type Device } from '../helpers/login-flow.js';
 import { AppError } from '../../src/shared/errors.js';
 
 let idp: TestIdp;
@@ -13,13 +11,7 @@ let brokerToken: string;
 let employeeToken: string;
 let customerToken: string;
 
-async function accessToken(loginId: string, device: Device): Promise<string> {
-  const rp = await RelyingParty.discover(idp, 'smartmsc');
-  const started = await rp.start();
-  const callback = await loginWithApproval(new Browser(), rp, started, device, loginId);
-  expect(callback.status).toBe(0);
-  return (await rp.finish(callback.url, started)).access_token;
-}
+const accessToken = (loginId: string, device: Device) => smartmscAccessToken(idp, loginId, device);
 
 async function api(path: string, token: string, body: unknown) {
   const response = await fetch(`${idp.url}/api/broker/customers${path}`, {

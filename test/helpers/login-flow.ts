@@ -1,8 +1,10 @@
 // A whole login as a person does it: password in the browser, approval in the app, back to the relying party.
 import { expect } from '@jest/globals';
 import type { Browser, Page } from './browser.js';
-import type { RelyingParty, StartedLogin } from './relying-party.js';
-import { passwordLogin } from './relying-party.js';
+import type { StartedLogin } from './relying-party.js';
+import { passwordLogin, RelyingParty } from './relying-party.js';
+import { Browser as HttpBrowser } from './browser.js';
+import type { TestIdp } from './test-idp.js';
 import { shownNumber } from './device.js';
 import type { DeviceClient, DeviceKeyState } from '../../src/ident-client/device-client.js';
 
@@ -21,4 +23,13 @@ export async function loginWithApproval(browser: Browser, rp: RelyingParty, star
   expect(pending).toHaveLength(1);
   await device.client.decide(device.state, pending[0]!.id, 'approve', { number });
   return browser.go(waiting.url.replace(/\/approval$/, '/finish'), {}, rp.redirectUri);
+}
+
+/** An access token of smartMSC (the broker portal) for `loginId`, after a whole login approved by `device`. */
+export async function smartmscAccessToken(idp: TestIdp, loginId: string, device: Device): Promise<string> {
+  const rp = await RelyingParty.discover(idp, 'smartmsc');
+  const started = await rp.start();
+  const callback = await loginWithApproval(new HttpBrowser(), rp, started, device, loginId);
+  expect(callback.status).toBe(0);
+  return (await rp.finish(callback.url, started)).access_token;
 }
