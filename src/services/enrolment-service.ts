@@ -41,10 +41,7 @@ interface PendingEnrolment {
   id: string;
   accountId: string;
   codeHash: string;
-  tries: number;
   expiresAt: number;
-  /** The registration challenge handed to the web app (base64url). */
-  webauthnChallenge?: string;
 }
 
 export interface CompleteEnrolment {
@@ -67,6 +64,8 @@ export class EnrolmentService {
   constructor(private readonly deps: EnrolmentDeps) {}
 
   private key = (id: string) => `enrolment:${id}`;
+  /** Kept apart from the pending enrolment, so writing it can never bring back an enrolment already used up. */
+  private challengeKey = (id: string) => `enrolment:${id}:webauthn`;
 
   /** ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only. */
   async start(input: { loginId: string; password: string; ip: string }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account }> {
@@ -84,7 +83,7 @@ export class EnrolmentService {
 
     const id = `enr_${random.token(18)}`;
     const code = random.digits(settings.codeDigits);
-    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), tries: 0, expiresAt: now + settings.codeTtlMs };
+    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), expiresAt: now + settings.codeTtlMs };
     await kv.set(this.key(id), JSON.stringify(pending), settings.codeTtlMs);
     const minutes = Math.round(settings.codeTtlMs / 60000);
     await sms.send({
@@ -108,7 +107,7 @@ export class EnrolmentService {
     const account = await accounts.findById(pending.accountId);
     if (!account) throw new AppError('enrolment.codeExpired', 410);
     const options = await webauthn.registrationOptions({ id: account.id, name: account.accessNumber, displayName: account.name });
-    await kv.set(this.key(pending.id), JSON.stringify({ ...pending, webauthnChallenge: options.challenge }), pending.expiresAt - now);
+    await kv.set(this.challengeKey(pending.id), options.challenge, pending.expiresAt - now);
     return options;
   }
 
@@ -126,22 +125,27 @@ export class EnrolmentService {
       await kv.del(this.key(pending.id));
       throw new AppError('enrolment.codeExpired', 410);
     }
+    // The try is counted BEFORE the comparison (one atomic INCR): simultaneous guesses can never compare more than maxTries.
+    const tries = await kv.incr(`${this.key(pending.id)}:tries`, settings.codeTtlMs);
+    if (tries > settings.maxTries) throw new AppError('enrolment.tooManyTries', 429);
     const expected = Buffer.from(pending.codeHash, 'base64url');
     const given = hashCode(pending.id, String(input.code).trim());
     if (!timingSafeEqual(expected, given)) {
-      const tries = await kv.incr(`${this.key(pending.id)}:tries`, settings.codeTtlMs);
       if (tries >= settings.maxTries) {
         await kv.del(this.key(pending.id));
         throw new AppError('enrolment.tooManyTries', 429);
       }
       throw new AppError('enrolment.codeWrong', 400, { left: settings.maxTries - tries });
     }
+    await kv.decrBy(`${this.key(pending.id)}:tries`, 1); // a right code costs no try (only its holder can give it back)
     let credential: Device['webauthn'] = null;
     if (input.platform === 'web') {
-      if (!this.deps.webauthn || !input.webauthn || !pending.webauthnChallenge) throw new AppError('webauthn.required', 400);
-      credential = await this.deps.webauthn.verifyRegistration(input.webauthn, pending.webauthnChallenge);
+      const challenge = await kv.get(this.challengeKey(pending.id));
+      if (!this.deps.webauthn || !input.webauthn || !challenge) throw new AppError('webauthn.required', 400);
+      credential = await this.deps.webauthn.verifyRegistration(input.webauthn, challenge);
     }
-    await kv.del(this.key(pending.id));
+    // Single use: of simultaneous completions with the right code exactly one takes the enrolment (GETDEL).
+    if ((await kv.take(this.key(pending.id))) === null) throw new AppError('enrolment.codeExpired', 410);
     const account = await accounts.findById(pending.accountId);
     if (!account) throw new AppError('enrolment.codeExpired', 410);
     const now = clock.now();

@@ -59,7 +59,8 @@ export class MobileChangeService {
     const e164 = normaliseMobile(newMobile);
     if (!e164) throw new AppError('mobile.invalid', 400);
     if (e164 === target.mobile) throw new AppError('mobile.unchanged', 400);
-    const sent = await this.deps.codes.send({ purpose: 'mobile_change', flowId: target.id, subject: target.id, accountId: target.id, to: e164, ip });
+    // The number travels with the code (one record): a confirmation stores exactly the number its code went to.
+    const sent = await this.deps.codes.send({ purpose: 'mobile_change', flowId: target.id, subject: target.id, accountId: target.id, to: e164, ip, data: e164 });
     const pending: PendingChange = { newMobile: e164, actorId: actor.id, requestedAt: this.deps.clock.now() };
     await this.deps.kv.set(this.key(target.id), JSON.stringify(pending), Math.max(1, sent.expiresAt - this.deps.clock.now()));
     return { mobileMasked: maskMobile(e164), expiresAt: sent.expiresAt };
@@ -70,9 +71,11 @@ export class MobileChangeService {
     if (opts.actor) await this.authorised(opts.actor, accountId);
     const raw = await this.deps.kv.get(this.key(accountId));
     if (!raw) throw new AppError('mobile.noPendingChange', 410);
-    const pending = JSON.parse(raw) as PendingChange;
-    await this.deps.codes.verify({ purpose: 'mobile_change', flowId: accountId, subject: accountId, code });
-    await this.deps.kv.del(this.key(accountId));
+    const verified = await this.deps.codes.verify({ purpose: 'mobile_change', flowId: accountId, subject: accountId, code });
+    if (!verified.data) throw new AppError('mobile.noPendingChange', 410);
+    // Who asked for it is looked up after the code; the number itself comes from the code's own record.
+    const pending: PendingChange = { ...(JSON.parse((await this.deps.kv.take(this.key(accountId))) ?? raw) as PendingChange), newMobile: verified.data };
+
     const before = await this.deps.accounts.findById(accountId);
     const now = this.deps.clock.now();
     const updated = await this.deps.accounts.update(accountId, { mobile: pending.newMobile }, now);

@@ -47,7 +47,8 @@ interface StoredCode {
   codeHash: string;
   sentAt: number;
   expiresAt: number;
-  void: boolean;
+  /** What the code confirms besides the flow (e.g. the new mobile number), bound to it in the same record. */
+  data?: string | null;
 }
 
 export interface SendCodeInput {
@@ -64,6 +65,13 @@ export interface SendCodeInput {
   /** The number on file (or, for a mobile change, the new number). null = check and count everything, send nothing. */
   to: string | null;
   ip: string;
+  /** Stored with the code and returned by verify(), so what the code confirms cannot be swapped meanwhile. */
+  data?: string | null;
+}
+
+export interface VerifiedCode {
+  id: string;
+  data: string | null;
 }
 
 const HOUR = 3600_000;
@@ -84,13 +92,16 @@ export class PurposeCodeService {
   }
 
   private key = (purpose: CodePurpose, flowId: string) => `pcode:${purpose}:${flowId}`;
+  private triesKey = (codeId: string) => `pcode:tries:${codeId}`;
+  private usedKey = (codeId: string) => `pcode:used:${codeId}`;
 
   /** The code last sent for this flow, if any (also when expired or void). */
   async current(purpose: CodePurpose, flowId: string): Promise<{ sentAt: number; expiresAt: number; void: boolean } | null> {
     const raw = await this.deps.kv.get(this.key(purpose, flowId));
     if (!raw) return null;
     const stored = JSON.parse(raw) as StoredCode;
-    return { sentAt: stored.sentAt, expiresAt: stored.expiresAt, void: stored.void };
+    const tries = Number((await this.deps.kv.get(this.triesKey(stored.id))) ?? 0);
+    return { sentAt: stored.sentAt, expiresAt: stored.expiresAt, void: tries >= this.settings.maxTries };
   }
 
   /** Sends a new code for this flow (cool-down and caps first); with `to: null` nothing is sent, but all is counted. */
@@ -123,7 +134,7 @@ export class PurposeCodeService {
     const id = `pc_${random.token(18)}`;
     // Without a recipient the stored hash is of a random secret nobody knows: every code is "wrong".
     const code = input.to ? random.digits(s.codeDigits) : random.token(24);
-    const stored: StoredCode = { id, subject: input.subject, codeHash: hashCode(id, code).toString('base64url'), sentAt: now, expiresAt: now + s.codeTtlMs, void: false };
+    const stored: StoredCode = { id, subject: input.subject, codeHash: hashCode(id, code).toString('base64url'), sentAt: now, expiresAt: now + s.codeTtlMs, data: input.data ?? null };
     await kv.set(this.key(p, input.flowId), JSON.stringify(stored), s.codeTtlMs);
     if (input.to) {
       const text = TEXTS[p](code, Math.round(s.codeTtlMs / 60_000));
@@ -133,41 +144,35 @@ export class PurposeCodeService {
   }
 
   /**
-   * Checks the code of this flow; throws sms.expired, sms.wrong or sms.tooManyTries. Wrong codes count as tries.
-   * With `consume` (the default) a right code is used up; without, it stays valid for a later consume() of the
-   * returned code id.
+   * Checks the code of this flow; throws sms.expired, sms.wrong or sms.tooManyTries. Every check counts as a try
+   * BEFORE it compares (one atomic INCR decides): of any number of simultaneous checks at most `maxTries` are ever
+   * compared; a right code gives its try back. With `consume` (the default) a right code is used up exactly once (SET NX); without, it stays valid
+   * for a later consume() of the returned code id. Returns the code id and the data sent with it.
    */
-  async verify(input: { purpose: CodePurpose; flowId: string; subject: string; code: string }, consume = true): Promise<string> {
+  async verify(input: { purpose: CodePurpose; flowId: string; subject: string; code: string }, consume = true): Promise<VerifiedCode> {
     const { kv, clock } = this.deps;
     const s = this.settings;
-    const key = this.key(input.purpose, input.flowId);
-    const raw = await kv.get(key);
+    const raw = await kv.get(this.key(input.purpose, input.flowId));
     if (!raw) throw new AppError('sms.expired', 410);
     const stored = JSON.parse(raw) as StoredCode;
     if (stored.subject !== input.subject) throw new AppError('sms.expired', 410);
-    if (stored.void) throw new AppError('sms.tooManyTries', 429);
     if (clock.now() >= stored.expiresAt) throw new AppError('sms.expired', 410);
-    if ((await kv.get(`pcode:used:${stored.id}`)) !== null) throw new AppError('sms.expired', 410);
+    const tries = await kv.incr(this.triesKey(stored.id), s.codeTtlMs);
+    if (tries > s.maxTries) throw new AppError('sms.tooManyTries', 429);
     const given = hashCode(stored.id, String(input.code).replace(/\s+/g, ''));
     if (!timingSafeEqual(Buffer.from(stored.codeHash, 'base64url'), given)) {
-      const tries = await kv.incr(`pcode:tries:${stored.id}`, s.codeTtlMs);
-      if (tries >= s.maxTries) {
-        await kv.set(key, JSON.stringify({ ...stored, codeHash: '', void: true }), Math.max(1, stored.expiresAt - clock.now()));
-        throw new AppError('sms.tooManyTries', 429);
-      }
+      if (tries >= s.maxTries) throw new AppError('sms.tooManyTries', 429);
       throw new AppError('sms.wrong', 400, { left: s.maxTries - tries });
     }
+    // A right code gives its try back (only someone who has the code can), so e.g. a refused new password costs none.
+    await kv.decrBy(this.triesKey(stored.id), 1);
     if (consume) await this.consume(input.purpose, input.flowId, stored.id);
-    return stored.id;
+    else if ((await kv.get(this.usedKey(stored.id))) !== null) throw new AppError('sms.expired', 410);
+    return { id: stored.id, data: stored.data ?? null };
   }
 
-  /** Uses up the code `codeId` that verify() accepted; only the first call succeeds (single use), later ones get sms.expired. */
-  async consume(purpose: CodePurpose, flowId: string, codeId: string): Promise<void> {
-    const { kv } = this.deps;
-    const key = this.key(purpose, flowId);
-    if (!(await kv.setIfAbsent(`pcode:used:${codeId}`, '1', this.settings.codeTtlMs))) throw new AppError('sms.expired', 410);
-    const raw = await kv.get(key);
-    if (raw && (JSON.parse(raw) as StoredCode).id === codeId) await kv.del(key);
-    await kv.del(`pcode:tries:${codeId}`);
+  /** Uses up the code `codeId` that verify() accepted; only the first call succeeds (SET NX), later ones get sms.expired. */
+  async consume(_purpose: CodePurpose, _flowId: string, codeId: string): Promise<void> {
+    if (!(await this.deps.kv.setIfAbsent(this.usedKey(codeId), '1', this.settings.codeTtlMs))) throw new AppError('sms.expired', 410);
   }
 }
