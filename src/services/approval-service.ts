@@ -57,15 +57,26 @@ export class ApprovalService {
   private recordKey = (id: string) => `approval:${id}`;
   private outcomeKey = (id: string) => `approval:${id}:outcome`;
   private openKey = (accountId: string) => `approvals:open:${accountId}`;
+  /** The open-approval slots of an account (APR-7): taken and checked in one atomic step. */
+  private slotsKey = (accountId: string) => `approvals:slots:${accountId}`;
   channel = (id: string) => `${this.deps.channelPrefix}approval:${id}`;
 
+  /**
+   * Creates the approval of one login (APR-1) within the caps against push bombing (APR-7), each decided in one
+   * atomic store step: a slot among `maxOpenPerAccount` open ones (ended by a decision or the expiry), then the
+   * hourly counter (INCR before the check). Throws approval.tooManyOpen or approval.tooMany (429).
+   */
   async create(input: NewApproval): Promise<Approval> {
     const { kv, clock, random, settings } = this.deps;
     const now = clock.now();
-    const open = await this.listPending(input.accountId);
-    if (open.length >= settings.maxOpenPerAccount) throw new AppError('approval.tooManyOpen', 429);
+    const id = `apr_${random.token(18)}`;
+    const slot = { max: settings.maxOpenPerAccount, now, ttlMs: settings.ttlMs };
+    if (!(await kv.claimSlot(this.slotsKey(input.accountId), id, slot))) throw new AppError('approval.tooManyOpen', 429);
     const hourly = await kv.incr(`approvals:count:${input.accountId}:${Math.floor(now / HOUR)}`, HOUR);
-    if (hourly > settings.maxPerAccountPerHour) throw new AppError('approval.tooMany', 429);
+    if (hourly > settings.maxPerAccountPerHour) {
+      await kv.releaseSlot(this.slotsKey(input.accountId), id);
+      throw new AppError('approval.tooMany', 429);
+    }
 
     const number = settings.numberMode === 'off' ? null : random.digits(settings.numberMode === 'pick' ? 2 : settings.numberDigits);
     let choices: string[] | null = null;
@@ -75,7 +86,7 @@ export class ApprovalService {
       choices = [...set].sort();
     }
     const approval: Approval = {
-      id: `apr_${random.token(18)}`,
+      id,
       ...input,
       createdAt: now,
       expiresAt: now + settings.ttlMs,
@@ -170,6 +181,7 @@ export class ApprovalService {
     const won = await kv.setIfAbsent(this.outcomeKey(approval.id), JSON.stringify(outcome), approval.expiresAt - clock.now() + KEEP_AFTER_EXPIRY_MS);
     if (!won) throw await refuse('approval.alreadyDecided', 409);
     await kv.srem(this.openKey(approval.accountId), approval.id);
+    await kv.releaseSlot(this.slotsKey(approval.accountId), approval.id);
 
     const type = outcome.notMe ? 'approval.not_me' : reason ? 'approval.refused' : `approval.${status}`;
     await audit.append({ at: outcome.at, type, accountId: approval.accountId, deviceId: outcome.deviceId, ip: input.ip, details: { approvalId: approval.id, clientId: approval.clientId, ...(reason ? { reason } : {}) } });
