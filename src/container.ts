@@ -31,6 +31,7 @@ import { RedisEventBus } from './stores/redis/event-bus.js';
 import { RedisKvStore } from './stores/redis/kv-store.js';
 import { createRedisClient, createSubscriberClient } from './stores/redis/redis-client.js';
 import { redisAdapterFactory } from './stores/redis/oidc-adapter.js';
+import { memoryAdapterFactory } from './stores/memory/oidc-adapter.js';
 import type { AuditLog } from './stores/audit-log.js';
 import type { DeviceStore } from './stores/device-store.js';
 import { MemoryDeviceStore } from './stores/memory/device-store.js';
@@ -157,6 +158,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   } else {
     kv = new MemoryKvStore(clock);
     bus = new MemoryEventBus();
+    adapter = memoryAdapterFactory(clock) as unknown as Configuration['adapter']; // single use decided atomically, as on Redis
   }
 
   let accounts: AccountStore;

@@ -111,15 +111,17 @@ export class PurposeCodeService {
     const now = clock.now();
     const p = input.purpose;
 
-    // The cool-down is taken atomically (SET NX), so two simultaneous requests cannot both send; a record left by the
-    // store's own expiry lag is judged by its time (the injected clock) and then replaced.
-    const coolKey = `pcode:${p}:cool:${input.subject}`;
+    // The cool-down is taken atomically (SET NX). A record the store has not yet expired although the injected clock
+    // says it ran out is replaced by compare-and-set, so of simultaneous requests again only one goes on.
+    // A login code's cool-down belongs to that login (a new login sends its first code at once); the others' to the subject.
+    const coolKey = `pcode:${p}:cool:${p === 'login' ? `flow:${input.flowId}` : input.subject}`;
     if (!(await kv.setIfAbsent(coolKey, String(now), s.resendCooldownMs))) {
-      const last = Number((await kv.get(coolKey)) ?? 0);
-      if (last && now - last < s.resendCooldownMs) {
-        throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil((s.resendCooldownMs - (now - last)) / 1000) });
+      const last = await kv.get(coolKey);
+      const waitMs = s.resendCooldownMs - (now - Number(last ?? 0));
+      if (last !== null && waitMs > 0) throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil(waitMs / 1000), retryAt: now + waitMs });
+      if (!(await kv.compareAndSet(coolKey, last, String(now), s.resendCooldownMs))) {
+        throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil(s.resendCooldownMs / 1000), retryAt: now + s.resendCooldownMs });
       }
-      await kv.set(coolKey, String(now), s.resendCooldownMs);
     }
     const caps: [string, number, number][] = [
       [`pcode:${p}:n:acc:${input.subject}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerAccountPerHour],

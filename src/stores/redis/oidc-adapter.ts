@@ -2,17 +2,8 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
+import { GRANTABLE, lostConsumeRace } from '../oidc-single-use.js';
 import { luaScript } from './redis-client.js';
-
-/** Models whose payloads carry a grantId and must disappear when the grant is revoked (as in oidc-provider's memory adapter). */
-const GRANTABLE: ReadonlySet<string> = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-  'PreAuthorizedCode',
-]);
 
 const modelKey = (model: string, id: string) => `oidc:${model}:${id}`;
 const grantIndexKey = (grantId: string) => `oidc:grant:${grantId}`;
@@ -49,15 +40,21 @@ return 1
 `);
 
 /**
- * Marks a payload consumed (epoch seconds ARGV[1]) keeping its expiry; the first consumption wins.
+ * Marks a payload consumed (epoch seconds ARGV[1]) keeping its expiry; the first consumption wins (1).
+ * A lost race answers the payload's grantId (or '' without one, or when the payload is gone), for revocation.
  * The JSON object is extended as text (JSON.stringify output always ends with '}'), because a
  * cjson decode/encode round trip would turn empty arrays into objects.
  */
 const consumeScript = luaScript(`
 local value = redis.call('GET', KEYS[1])
-if not value then return 0 end
-local consumed = cjson.decode(value)['consumed']
-if consumed and consumed ~= cjson.null then return 0 end
+if not value then return '' end
+local payload = cjson.decode(value)
+local consumed = payload['consumed']
+if consumed and consumed ~= cjson.null then
+  local grantId = payload['grantId']
+  if type(grantId) == 'string' then return grantId end
+  return ''
+end
 local body = string.sub(value, 1, -2)
 if body == '{' then
   value = '{"consumed":' .. ARGV[1] .. '}'
@@ -120,8 +117,22 @@ export function redisAdapterFactory(client: Redis, clock: Clock = systemClock): 
       return id === null ? undefined : this.find(id);
     }
 
+    /**
+     * Single use decided in one step (Lua). oidc-provider reads a model, then consumes it: a request that lost the race
+     * to a simultaneous one revokes the grant (RFC 9700 §4.14: reuse revokes the grant, like a later second use) and
+     * fails with the standard error (invalid_grant; invalid_request_uri for PAR), never a second success.
+     */
     async consume(id: string): Promise<void> {
-      await consumeScript.run(client, [modelKey(this.model, id)], [Math.floor(clock.now() / 1000)]);
+      const result = await consumeScript.run(client, [modelKey(this.model, id)], [Math.floor(clock.now() / 1000)]);
+      if (result === 1) return;
+      if (typeof result === 'string' && result) await this.revokeGrant(result);
+      throw lostConsumeRace(this.model);
+    }
+
+    /** Every token of the grant and the grant itself: tokens issued after this are unusable (their grant is gone). */
+    private async revokeGrant(grantId: string): Promise<void> {
+      await revokeScript.run(client, [grantIndexKey(grantId)], [keyPrefix]);
+      await client.del(modelKey('Grant', grantId));
     }
 
     async destroy(id: string): Promise<void> {
