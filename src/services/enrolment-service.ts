@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { SmsChannel } from '../channels/sms-channel.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
@@ -68,7 +68,7 @@ export class EnrolmentService {
   private challengeKey = (id: string) => `enrolment:${id}:webauthn`;
 
   /** ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only. */
-  async start(input: { loginId: string; password: string; ip: string }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account }> {
+  async start(input: { loginId: string; password: string; ip: string }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account; delivery: 'sent' | 'unknown' }> {
     const { login, kv, clock, random, settings, sms } = this.deps;
     const result = await login.authenticate(input.loginId, input.password, input.ip);
     if (result.kind === 'invalid') throw new AppError('login.invalid', 401);
@@ -78,22 +78,35 @@ export class EnrolmentService {
     if (!account.mobile) throw new AppError('enrolment.noMobile', 409);
 
     const now = clock.now();
-    const sent = await kv.incr(`sms:activation:${account.id}:${Math.floor(now / HOUR)}`, HOUR);
-    if (sent > settings.maxCodesPerAccountPerHour) throw new AppError('sms.tooMany', 429);
+    const capKey = `sms:activation:${account.id}:${Math.floor(now / HOUR)}`;
+    const sent = await kv.incr(capKey, HOUR); // INCR before the check: simultaneous starts never pass the cap together
+    if (sent > settings.maxCodesPerAccountPerHour) throw new AppError('sms.tooMany', 429, { retryAt: (Math.floor(now / HOUR) + 1) * HOUR });
 
     const id = `enr_${random.token(18)}`;
     const code = random.digits(settings.codeDigits);
     const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), expiresAt: now + settings.codeTtlMs };
     await kv.set(this.key(id), JSON.stringify(pending), settings.codeTtlMs);
     const minutes = Math.round(settings.codeTtlMs / 60000);
-    await sms.send({
-      to: account.mobile,
-      text: `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
-      purpose: 'activation',
-      idempotencyKey: id,
-      accountId: account.id,
-    });
-    return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt: pending.expiresAt, account };
+    // Say only what happened: accepted ('sent'), no answer ('unknown': the code may still arrive and then works),
+    // or an error (nothing was sent: the enrolment is dropped and the SMS costs no cap).
+    let delivery: 'sent' | 'unknown' = 'sent';
+    try {
+      await sms.send({
+        to: account.mobile,
+        text: `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
+        purpose: 'activation',
+        idempotencyKey: id,
+        accountId: account.id,
+      });
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'sms.deliveryUnknown') {
+        await kv.del(this.key(id));
+        await kv.decrBy(capKey, 1);
+        throw err;
+      }
+      delivery = 'unknown';
+    }
+    return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt: pending.expiresAt, account, delivery };
   }
 
   /** The web app's WebAuthn registration options; the challenge is kept with the pending enrolment. */
