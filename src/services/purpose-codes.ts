@@ -162,7 +162,11 @@ export class PurposeCodeService {
     const counted: string[] = [];
     for (const [key, ttl, max, end] of caps) {
       counted.push(key);
-      if ((await kv.incr(key, ttl)) > max) throw new AppError('sms.tooMany', 429, { retryAt: end });
+      if ((await kv.incr(key, ttl)) > max) {
+        // Nothing goes out: the cool-down just taken is given back (only if still ours), so the page names the cap.
+        await kv.compareAndSet(coolKey, String(now), '0', 1);
+        throw new AppError('sms.tooMany', 429, { retryAt: end });
+      }
     }
 
     const id = `pc_${random.token(18)}`;
