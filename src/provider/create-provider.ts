@@ -26,14 +26,26 @@ export interface ProviderDeps {
   ttl: { interaction: number; session: number; refreshToken: number; accessToken: number };
 }
 
+/**
+ * Whether the authorization and end-session endpoints also accept POST (OIDC Core 3.1.2.1, RP-Initiated
+ * Logout 1.0 §2): only when the issuer is https, because a cross-site form POST carries the session cookie
+ * only when it is `SameSite=None`, which browsers accept only with `Secure` (oidc-provider refuses POST
+ * support otherwise). On a plain-http issuer (development) both endpoints are GET only.
+ */
+export function httpPostMethodsEnabled(issuer: string): boolean {
+  return new URL(issuer).protocol === 'https:';
+}
+
 export function createProvider(deps: ProviderDeps): Provider {
+  const postMethods = httpPostMethodsEnabled(deps.issuer);
   const configuration: Configuration = {
     adapter: deps.adapter as unknown as (name: string) => Adapter,
     clients: deps.clients as unknown as Configuration['clients'],
     jwks: deps.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.cookieKeys,
-      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      // The session cookie must reach a cross-site POST to /auth and /session/end: SameSite=None (the provider adds Secure on https).
+      long: { signed: true, httpOnly: true, sameSite: postMethods ? 'none' : 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     acrValues: [deps.acr.password, deps.acr.twoFactor],
@@ -96,6 +108,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     clientDefaults: { id_token_signed_response_alg: 'RS256' },
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
+    enableHttpPostMethods: postMethods,
   };
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.proxy;
