@@ -17,6 +17,12 @@ const clientSchema = z
       .default(['authorization_code']),
     response_types: z.array(z.literal('code', 'only the code response type is allowed')).default(['code']),
     token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
+    // Back-Channel Logout 1.0 §2.2: where the IdP POSTs logout tokens (http(s), no fragment), and whether they carry sid.
+    backchannel_logout_uri: z
+      .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+      .refine((v) => !new URL(v).hash, 'must not contain a fragment')
+      .optional(),
+    backchannel_logout_session_required: z.boolean().optional(),
   })
   .loose()
   .superRefine((c, ctx) => {

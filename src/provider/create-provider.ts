@@ -24,6 +24,21 @@ export interface ProviderDeps {
   proxy: boolean;
   acr: { password: string; twoFactor: string };
   ttl: { interaction: number; session: number; refreshToken: number; accessToken: number };
+  /** Timeout of each request the provider makes to a relying party (back-channel logout, a client's jwks_uri), in ms; default 5000. */
+  clientRequestTimeoutMs?: number;
+}
+
+/**
+ * The provider's outgoing requests: to a client's `backchannel_logout_uri` or `jwks_uri`, both from the
+ * operator's OIDC_CLIENTS_FILE (no dynamic registration, no request_uri), so relying parties on internal
+ * addresses are allowed (the provider's default dispatcher refuses private and loopback IPs). Our timeout
+ * replaces the provider's fixed 2.5 s.
+ */
+function clientRequestFetch(timeoutMs: number): NonNullable<Configuration['fetch']> {
+  return (input, init) => {
+    const { dispatcher: _dispatcher, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+    return globalThis.fetch(input, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
+  };
 }
 
 /**
@@ -64,6 +79,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       revocation: { enabled: true },
       introspection: { enabled: true },
       userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => deps.pages.logout(ctx, form),
@@ -109,6 +125,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     clientDefaults: { id_token_signed_response_alg: 'RS256' },
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
     enableHttpPostMethods: postMethods,
+    fetch: clientRequestFetch(deps.clientRequestTimeoutMs ?? 5000),
   };
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.proxy;
