@@ -52,12 +52,13 @@ import { DeviceService } from './services/device-service.js';
 import { EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
 import { IntervalService } from './services/interval-service.js';
-import { withAccountClient } from './config/account-client.js';
+import { ACCOUNT_CLIENT_ID, withAccountClient } from './config/account-client.js';
 import { SmsCodeService } from './services/sms-code-service.js';
 import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
 import { WebAuthnRp } from './services/webauthn.js';
 import { BackchannelLogout } from './provider/backchannel-logout.js';
+import { ClientRoles } from './config/client-roles.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -95,6 +96,8 @@ export interface Container {
   /** Setting a password (PWD-1, PWD-2) and changing a mobile number (ACC-3). */
   passwordSetup: PasswordSetup;
   rememberedBrowsers: RememberedBrowserService;
+  /** OIDC-5: which account roles may use which client. */
+  clientRoles: ClientRoles;
   /** Logout tokens to the relying parties of ended sessions (OIDC-7). */
   backchannelLogout: BackchannelLogout;
   intervals: IntervalService;
@@ -270,6 +273,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   });
   const smsCodes = new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random }));
 
+  const clientRoles = new ClientRoles(clients);
+  const openToAll = clientRoles.unrestricted().filter((id) => id !== ACCOUNT_CLIENT_ID);
+  if (config.clientsFile && openToAll.length) logger.warn({ clients: openToAll }, 'clients without allowed_roles admit every role (OIDC-5)');
   const provider = createProvider({
     issuer: config.issuer,
     clients,
@@ -287,6 +293,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       accessToken: config.accessTokenTtlSeconds,
     },
     clientRequestTimeoutMs: config.clientRequestTimeoutMs,
+    clientRoles,
   });
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
   const backchannelLogout = new BackchannelLogout({
@@ -328,6 +335,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     passwordSetup,
     rememberedBrowsers,
     backchannelLogout,
+    clientRoles,
     intervals,
     render,
     provider,

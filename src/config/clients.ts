@@ -1,6 +1,7 @@
 // Relying parties as RFC 7591 client metadata: code flow only, exact redirect URIs, PKCE for everyone.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ROLES } from '../stores/account-store.js';
 
 const uri = z.string().min(1).refine((v) => URL.canParse(v), 'expected an absolute URI');
 
@@ -23,6 +24,8 @@ const clientSchema = z
       .refine((v) => !new URL(v).hash, 'must not contain a fragment')
       .optional(),
     backchannel_logout_session_required: z.boolean().optional(),
+    // OIDC-5: the account roles that may sign in to this client; absent = every role.
+    allowed_roles: z.array(z.enum(ROLES, `each one of ${ROLES.join(', ')}`)).min(1, 'at least one role (leave the key out to admit every role)').optional(),
   })
   .loose()
   .superRefine((c, ctx) => {

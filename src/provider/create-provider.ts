@@ -2,6 +2,7 @@
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { JWK } from 'jose';
 import type { ClientMetadata } from '../config/clients.js';
+import type { ClientRoles } from '../config/client-roles.js';
 import type { AccountStore } from '../stores/account-store.js';
 import { accountClaims, SCOPE_CLAIMS } from './claims.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
@@ -24,6 +25,8 @@ export interface ProviderDeps {
   proxy: boolean;
   acr: { password: string; twoFactor: string };
   ttl: { interaction: number; session: number; refreshToken: number; accessToken: number };
+  /** OIDC-5: single sign-on only into clients the account's role may use. */
+  clientRoles: ClientRoles;
   /** Timeout of each request the provider makes to a relying party (back-channel logout, a client's jwks_uri), in ms; default 5000. */
   clientRequestTimeoutMs?: number;
 }
@@ -88,7 +91,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: buildInteractionPolicy(deps.acr.twoFactor),
+      policy: buildInteractionPolicy({ acrTwoFactor: deps.acr.twoFactor, accounts: deps.accounts, clientRoles: deps.clientRoles }),
     },
     async findAccount(_ctx, sub) {
       const account = await deps.accounts.findById(sub);
