@@ -1,5 +1,6 @@
 # Production image: compiled once in a build stage; the runtime holds production dependencies only and runs as the non-root `node` user.
-# Not built in CI (no Docker engine on the development machines), see docs/docker.md.
+# Not built in CI (no Docker engine on the development machines), see docs/docker.md; CI runs the same steps
+# without Docker on every run (scripts/prod-smoke.sh: build, npm ci --omit=dev in a copy of the runtime files, start).
 
 # ---- build: all dependencies, type-checked compile to dist/ ----
 FROM node:22-bookworm-slim AS build
@@ -8,11 +9,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts ./scripts
-COPY config ./config
+# tsconfig.build.json builds src/ and the operator's statement script only (dev tools are not built).
+COPY scripts/statement.ts ./scripts/statement.ts
 RUN npm run build
 
 # ---- runtime: production dependencies, compiled code, views, static files, default config ----
+# The files copied here are RUNTIME_FILES in scripts/prod-smoke.sh (a test keeps both lists equal).
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
@@ -23,9 +25,7 @@ COPY --from=build /app/dist ./dist
 COPY views ./views
 COPY public ./public
 COPY config ./config
-# src/container.ts finds these next to the compiled tree (ROOT_DIR = dist/ once built); the links
-# serve both that and a ROOT_DIR of /app. tsc emits only dist/src and dist/scripts, so nothing clashes.
-RUN ln -s ../views dist/views && ln -s ../public dist/public && ln -s ../config dist/config
+# src/container.ts finds views/, public/ and config/ two levels above dist/src/ (ROOT_DIR = /app).
 USER node
 EXPOSE 3000
 # Liveness only (the process answers); readiness of Redis/MongoDB is /readyz, for the orchestrator. Slim images have no curl.

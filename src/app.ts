@@ -88,6 +88,7 @@ export function buildApp(c: Container): BuiltApp {
       smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
       smsCodes: c.smsCodes,
       clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
+      clientRoles: c.clientRoles,
     },
     forms,
   );

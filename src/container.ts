@@ -53,11 +53,13 @@ import { DeviceService } from './services/device-service.js';
 import { EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
 import { IntervalService } from './services/interval-service.js';
-import { withAccountClient } from './config/account-client.js';
+import { ACCOUNT_CLIENT_ID, withAccountClient } from './config/account-client.js';
 import { SmsCodeService } from './services/sms-code-service.js';
 import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
 import { WebAuthnRp } from './services/webauthn.js';
+import { BackchannelLogout } from './provider/backchannel-logout.js';
+import { ClientRoles } from './config/client-roles.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -95,6 +97,10 @@ export interface Container {
   /** Setting a password (PWD-1, PWD-2) and changing a mobile number (ACC-3). */
   passwordSetup: PasswordSetup;
   rememberedBrowsers: RememberedBrowserService;
+  /** OIDC-5: which account roles may use which client. */
+  clientRoles: ClientRoles;
+  /** Logout tokens to the relying parties of ended sessions (OIDC-7). */
+  backchannelLogout: BackchannelLogout;
   intervals: IntervalService;
   render: RenderPage;
   provider: Provider;
@@ -240,11 +246,20 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     onNotMe: async (accountId) => {
       logger.warn({ accountId }, 'approval denied as "this wasn\'t me"');
       if (config.notMeEndsRememberedBrowsers) await rememberedBrowsers.endAll(accountId);
+      await passwordSetup.sessions.endAll(accountId, 'not_me'); // OIDC-7: the relying parties hear of it
     },
   });
   const deviceAuth = new DeviceAuth({ devices, kv, clock, audience: `${config.issuer}/ident/api` });
   const intervals = new IntervalService({ accounts, audit, clock });
-  const deviceService = new DeviceService({ devices, audit, clock, onRemoved: async (d) => void (await rememberedBrowsers.endAll(d.accountId)) });
+  const deviceService = new DeviceService({
+    devices,
+    audit,
+    clock,
+    onRemoved: async (d) => {
+      await rememberedBrowsers.endAll(d.accountId);
+      await passwordSetup.sessions.endAll(d.accountId, 'device_removed'); // OIDC-7
+    },
+  });
   const webauthn = WebAuthnRp.forIssuer(config.issuer);
   const enrolment = new EnrolmentService({
     accounts,
@@ -260,6 +275,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   });
   const smsCodes = new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random }));
 
+  const clientRoles = new ClientRoles(clients);
+  const openToAll = clientRoles.unrestricted().filter((id) => id !== ACCOUNT_CLIENT_ID);
+  if (config.clientsFile && openToAll.length) logger.warn({ clients: openToAll }, 'clients without allowed_roles admit every role (OIDC-5)');
   const provider = createProvider({
     issuer: config.issuer,
     clients,
@@ -276,9 +294,18 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
       refreshToken: config.refreshTokenTtlSeconds,
       accessToken: config.accessTokenTtlSeconds,
     },
+    clientRequestTimeoutMs: config.clientRequestTimeoutMs,
+    clientRoles,
   });
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
-  const passwordSetup = buildPasswordSetup({ config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider });
+  const backchannelLogout = new BackchannelLogout({
+    provider,
+    audit,
+    clock,
+    logger,
+    settings: { attempts: config.backchannelLogoutAttempts, retryDelayMs: config.backchannelLogoutRetryDelayMs },
+  }).attach();
+  const passwordSetup = buildPasswordSetup({ config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider, sessionEndListener: backchannelLogout });
 
   return {
     config,
@@ -309,12 +336,15 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     smsCodes,
     passwordSetup,
     rememberedBrowsers,
+    backchannelLogout,
+    clientRoles,
     intervals,
     render,
     provider,
     readinessChecks,
     embedded: !config.redisUrl && !config.mongodbUri,
     async close() {
+      await backchannelLogout.idle();
       for (const close of closers.reverse()) await close().catch(() => undefined);
     },
   };

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { buildApp } from './app.js';
 import { loadConfig } from './config/load-config.js';
 import { buildContainer } from './container.js';
+import { httpPostMethodsEnabled } from './provider/create-provider.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -13,8 +14,12 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
-  container.logger.info({ port, issuer: config.issuer, embedded: container.embedded }, 'financeIDENT IdP listening');
+  const httpPostMethods = httpPostMethodsEnabled(config.issuer);
+  container.logger.info({ port, issuer: config.issuer, embedded: container.embedded, httpPostMethods }, 'financeIDENT IdP listening');
   if (container.embedded) printWelcome(config.issuer);
+  if (!httpPostMethods) {
+    process.stdout.write('Note: the issuer is plain http, so /auth and /session/end accept GET only (POST needs https: its session cookie is SameSite=None; Secure).\n');
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

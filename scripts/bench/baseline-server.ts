@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Koa from 'koa';
 import type { KeyMaterial } from '../../src/config/keys.js';
 import { parseClients } from '../../src/config/clients.js';
+import { ClientRoles } from '../../src/config/client-roles.js';
 import { createProvider } from '../../src/provider/create-provider.js';
 import { createRedisClient } from '../../src/stores/redis/redis-client.js';
 import { redisAdapterFactory } from '../../src/stores/redis/oidc-adapter.js';
@@ -44,6 +45,7 @@ const provider = createProvider({
   jwks: keys.jwks,
   cookieKeys: keys.cookieKeys,
   accounts,
+  clientRoles: new ClientRoles(clients),
   adapter: redisAdapterFactory(client) as unknown as Configuration['adapter'],
   pages: {
     async error(ctx, out) {

@@ -144,10 +144,10 @@ async function main(): Promise<void> {
       if (!client.jar.names().some((n) => n.startsWith('fi_rb_'))) throw new Error('no remembered-browser cookie after the approval');
       return tokens.refresh_token!;
     });
-    const idpAccess = await mapLimit(vuClients, CONCURRENCY, async (client, vu) => (await login(client, { rp: idpRp('smartmsc'), credentials: credentials(vu) })).access_token);
+    const idpAccess = await mapLimit(vuClients, CONCURRENCY, async (client, vu) => (await login(client, { rp: idpRp('financecloud'), credentials: credentials(vu) })).access_token);
     const baseClients = Array.from({ length: CONCURRENCY }, () => new HttpClient(base.url, agent));
     const baseRefresh = await mapLimit(baseClients, CONCURRENCY, async (client) => (await login(client, { rp: baseRp('financeapp'), ...appLogin })).refresh_token!);
-    const baseAccess = await mapLimit(baseClients, CONCURRENCY, async (client) => (await login(client, { rp: baseRp('smartmsc') })).access_token);
+    const baseAccess = await mapLimit(baseClients, CONCURRENCY, async (client) => (await login(client, { rp: baseRp('financecloud') })).access_token);
     log('prepared: one approved login per virtual user, refresh and access tokens on both servers');
 
     // Scenario 4: discovery and JWKS ------------------------------------------------------------
@@ -166,12 +166,12 @@ async function main(): Promise<void> {
     results.scenario4 = s4;
     log(`scenario 4: discovery ${s4['discovery.idp']!.perSecond}/s (bare ${s4['discovery.bare']!.perSecond}/s), jwks ${s4['jwks.idp']!.perSecond}/s (bare ${s4['jwks.bare']!.perSecond}/s)`);
 
-    // Scenario 3: refresh-token grant (financeapp) and introspection (smartmsc) --------------------
+    // Scenario 3: refresh-token grant (financeapp) and introspection (financecloud; the bench accounts are customers, OIDC-5) --------------------
     const s3: Record<string, LoadResult> = {};
     s3['refresh.idp'] = check(await load(idp, 1_000_000, scale(8), async (vu) => void (idpRefresh[vu] = (await refresh(vuClients[vu]!, idpRp('financeapp'), idpRefresh[vu]!)).refresh_token!)), 'refresh idp');
     s3['refresh.bare'] = check(await load(base, 1_000_000, scale(8), async (vu) => void (baseRefresh[vu] = (await refresh(baseClients[vu]!, baseRp('financeapp'), baseRefresh[vu]!)).refresh_token!)), 'refresh bare');
-    s3['introspection.idp'] = check(await load(idp, 1_000_000, scale(6), (vu) => introspect(vuClients[vu]!, idpRp('smartmsc'), idpAccess[vu]!)), 'introspection idp');
-    s3['introspection.bare'] = check(await load(base, 1_000_000, scale(6), (vu) => introspect(baseClients[vu]!, baseRp('smartmsc'), baseAccess[vu]!)), 'introspection bare');
+    s3['introspection.idp'] = check(await load(idp, 1_000_000, scale(6), (vu) => introspect(vuClients[vu]!, idpRp('financecloud'), idpAccess[vu]!)), 'introspection idp');
+    s3['introspection.bare'] = check(await load(base, 1_000_000, scale(6), (vu) => introspect(baseClients[vu]!, baseRp('financecloud'), baseAccess[vu]!)), 'introspection bare');
     results.scenario3 = s3;
     log(`scenario 3: refresh ${s3['refresh.idp']!.perCore}/s per core (bare ${s3['refresh.bare']!.perCore}), introspection ${s3['introspection.idp']!.perCore} (bare ${s3['introspection.bare']!.perCore})`);
 
@@ -357,7 +357,7 @@ async function main(): Promise<void> {
         pass: s3['refresh.idp']!.perCore >= 0.85 * s3['refresh.bare']!.perCore && s3['refresh.idp']!.perCore >= 1000,
       },
       {
-        scenario: '3 introspection (smartmsc)',
+        scenario: '3 introspection (financecloud)',
         figure: `${s3['introspection.idp']!.perCore} req/s/core (${s3['introspection.idp']!.perSecond}/s)`,
         baseline: `bare ${s3['introspection.bare']!.perCore}/core`,
         ratio: ratio(s3['introspection.idp']!.perCore, s3['introspection.bare']!.perCore),

@@ -1,6 +1,7 @@
 // Relying parties as RFC 7591 client metadata: code flow only, exact redirect URIs, PKCE for everyone.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ROLES } from '../stores/account-store.js';
 
 const uri = z.string().min(1).refine((v) => URL.canParse(v), 'expected an absolute URI');
 
@@ -17,6 +18,14 @@ const clientSchema = z
       .default(['authorization_code']),
     response_types: z.array(z.literal('code', 'only the code response type is allowed')).default(['code']),
     token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
+    // Back-Channel Logout 1.0 §2.2: where the IdP POSTs logout tokens (http(s), no fragment), and whether they carry sid.
+    backchannel_logout_uri: z
+      .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+      .refine((v) => !new URL(v).hash, 'must not contain a fragment')
+      .optional(),
+    backchannel_logout_session_required: z.boolean().optional(),
+    // OIDC-5: the account roles that may sign in to this client; absent = every role.
+    allowed_roles: z.array(z.enum(ROLES, `each one of ${ROLES.join(', ')}`)).min(1, 'at least one role (leave the key out to admit every role)').optional(),
   })
   .loose()
   .superRefine((c, ctx) => {

@@ -68,6 +68,9 @@ export const CONFIG_KEYS = {
   smsChargeSubBrokerCustomersTo: key({ env: 'SMS_CHARGE_SUB_BROKER_CUSTOMERS_TO', schema: z.enum(['broker', 'subBroker']), default: 'broker', doc: 'Who pays the SMS of a sub-broker\'s customer (SMS-4): the responsible broker above the sub-broker, or the sub-broker itself.' }),
   smsPriceLoginCents: key({ env: 'SMS_PRICE_LOGIN_CENTS', schema: int(0, 100000), default: '10', doc: 'Net price of one login-code SMS in euro cents (SMS-4).' }),
   smsPriceOtherCents: key({ env: 'SMS_PRICE_OTHER_CENTS', schema: int(0, 100000), default: '0', doc: 'Net price in euro cents of every other SMS (activation, password, mobile number change).' }),
+  clientRequestTimeoutMs: key({ env: 'CLIENT_REQUEST_TIMEOUT_MS', schema: int(100, 60000), default: '5000', doc: 'Timeout of each request the IdP makes to a relying party: a back-channel logout delivery, fetching a client\'s jwks_uri.' }),
+  backchannelLogoutAttempts: key({ env: 'BACKCHANNEL_LOGOUT_ATTEMPTS', schema: int(1, 10), default: '3', doc: 'Deliveries of one logout token to a relying party\'s backchannel_logout_uri before it is recorded as failed (Back-Channel Logout 1.0).' }),
+  backchannelLogoutRetryDelayMs: key({ env: 'BACKCHANNEL_LOGOUT_RETRY_DELAY_MS', schema: int(0, 600000), default: '2000', doc: 'Wait before the first retry of a failed back-channel logout delivery; doubled for each further retry.' }),
   vatPercent: key({ env: 'VAT_PERCENT', schema: int(0, 100), default: '19', doc: 'VAT in whole percent on the quarterly SMS statement (rounded half-up on the total net, in cents).' }),
 };
 

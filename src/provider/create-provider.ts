@@ -2,6 +2,7 @@
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { JWK } from 'jose';
 import type { ClientMetadata } from '../config/clients.js';
+import type { ClientRoles } from '../config/client-roles.js';
 import type { AccountStore } from '../stores/account-store.js';
 import { accountClaims, SCOPE_CLAIMS } from './claims.js';
 import { buildInteractionPolicy } from './interaction-policy.js';
@@ -24,16 +25,45 @@ export interface ProviderDeps {
   proxy: boolean;
   acr: { password: string; twoFactor: string };
   ttl: { interaction: number; session: number; refreshToken: number; accessToken: number };
+  /** OIDC-5: single sign-on only into clients the account's role may use. */
+  clientRoles: ClientRoles;
+  /** Timeout of each request the provider makes to a relying party (back-channel logout, a client's jwks_uri), in ms; default 5000. */
+  clientRequestTimeoutMs?: number;
+}
+
+/**
+ * The provider's outgoing requests: to a client's `backchannel_logout_uri` or `jwks_uri`, both from the
+ * operator's OIDC_CLIENTS_FILE (no dynamic registration, no request_uri), so relying parties on internal
+ * addresses are allowed (the provider's default dispatcher refuses private and loopback IPs). Our timeout
+ * replaces the provider's fixed 2.5 s.
+ */
+function clientRequestFetch(timeoutMs: number): NonNullable<Configuration['fetch']> {
+  return (input, init) => {
+    const { dispatcher: _dispatcher, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+    return globalThis.fetch(input, { ...rest, signal: AbortSignal.timeout(timeoutMs) });
+  };
+}
+
+/**
+ * Whether the authorization and end-session endpoints also accept POST (OIDC Core 3.1.2.1, RP-Initiated
+ * Logout 1.0 §2): only when the issuer is https, because a cross-site form POST carries the session cookie
+ * only when it is `SameSite=None`, which browsers accept only with `Secure` (oidc-provider refuses POST
+ * support otherwise). On a plain-http issuer (development) both endpoints are GET only.
+ */
+export function httpPostMethodsEnabled(issuer: string): boolean {
+  return new URL(issuer).protocol === 'https:';
 }
 
 export function createProvider(deps: ProviderDeps): Provider {
+  const postMethods = httpPostMethodsEnabled(deps.issuer);
   const configuration: Configuration = {
     adapter: deps.adapter as unknown as (name: string) => Adapter,
     clients: deps.clients as unknown as Configuration['clients'],
     jwks: deps.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.cookieKeys,
-      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      // The session cookie must reach a cross-site POST to /auth and /session/end: SameSite=None (the provider adds Secure on https).
+      long: { signed: true, httpOnly: true, sameSite: postMethods ? 'none' : 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     acrValues: [deps.acr.password, deps.acr.twoFactor],
@@ -52,6 +82,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       revocation: { enabled: true },
       introspection: { enabled: true },
       userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => deps.pages.logout(ctx, form),
@@ -60,7 +91,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: buildInteractionPolicy(deps.acr.twoFactor),
+      policy: buildInteractionPolicy({ acrTwoFactor: deps.acr.twoFactor, accounts: deps.accounts, clientRoles: deps.clientRoles }),
     },
     async findAccount(_ctx, sub) {
       const account = await deps.accounts.findById(sub);
@@ -96,6 +127,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     clientDefaults: { id_token_signed_response_alg: 'RS256' },
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
+    enableHttpPostMethods: postMethods,
+    fetch: clientRequestFetch(deps.clientRequestTimeoutMs ?? 5000),
   };
   const provider = new Provider(deps.issuer, configuration);
   provider.proxy = deps.proxy;

@@ -1,4 +1,4 @@
-// Every OIDC session and grant of an account, so a new password can end them all (PWD-2).
+// Every OIDC session and grant of an account, so a new password, "this wasn't me" or a removed device can end them all (PWD-2, OIDC-7).
 // oidc-provider stores sessions and grants by id only; this keeps a per-account index in the KvStore, fed by the
 // provider's `session.saved` and `grant.saved` events (a session's id changes at each login: every id is kept,
 // destroying one that is already gone does nothing). Ending a grant also revokes its tokens (refresh tokens too).
@@ -6,12 +6,21 @@ import type Provider from 'oidc-provider';
 import type { Logger } from '../shared/logger.js';
 import type { KvStore } from '../stores/kv-store.js';
 
+/** Why an account's sessions end, and who to tell: the relying parties that held them (Back-Channel Logout). */
+export type SessionsEndReason = 'password' | 'not_me' | 'device_removed';
+export interface SessionEndListener {
+  /** Called once per endAll with each (client, sid) of the ended sessions; must not throw or wait. */
+  notify(accountId: string, ended: { clientId: string; sid: string }[], reason: SessionsEndReason): void;
+}
+
 export interface AccountSessionsDeps {
   kv: KvStore;
   provider: Provider;
   /** How long an index entry is kept: at least the longest session or grant lifetime. */
   ttlMs: number;
   logger?: Logger;
+  /** Told which relying parties held the ended sessions (back-channel logout). */
+  onEnded?: SessionEndListener;
 }
 
 export class AccountSessions {
@@ -42,16 +51,24 @@ export class AccountSessions {
     this.inFlight.add(write);
   }
 
-  /** Ends every OIDC session and grant (with its tokens) of the account; returns how many ids were ended. */
-  async endAll(accountId: string): Promise<{ sessions: number; grants: number }> {
+  /**
+   * Ends every OIDC session and grant (with its tokens) of the account; returns how many ids were ended.
+   * The relying parties that held one of the sessions are then told (onEnded, with `reason`).
+   */
+  async endAll(accountId: string, reason: SessionsEndReason = 'password'): Promise<{ sessions: number; grants: number }> {
     await Promise.all([...this.inFlight]);
     const { kv, provider } = this.deps;
     const sessionIds = await kv.smembers(this.sessionsKey(accountId));
+    const ended: { clientId: string; sid: string }[] = [];
     for (const id of sessionIds) {
       const stored = await provider.Session.adapter.find(id);
-      if (stored?.accountId === accountId) await provider.Session.adapter.destroy(id);
+      if (stored?.accountId !== accountId) continue;
+      const authorizations = (stored.authorizations ?? {}) as Record<string, { sid?: string }>;
+      for (const [clientId, { sid }] of Object.entries(authorizations)) if (sid) ended.push({ clientId, sid });
+      await provider.Session.adapter.destroy(id);
     }
     await kv.del(this.sessionsKey(accountId));
+    if (ended.length) this.deps.onEnded?.notify(accountId, ended, reason);
 
     const grantIds = await kv.smembers(this.grantsKey(accountId));
     for (const grantId of grantIds) {

@@ -8,7 +8,7 @@ import type { Random } from '../shared/random.js';
 import type { AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { KvStore } from '../stores/kv-store.js';
-import { AccountSessions } from './account-sessions.js';
+import { AccountSessions, type SessionEndListener } from './account-sessions.js';
 import type { LoginService } from './login-service.js';
 import { MobileChangeService } from './mobile-change.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -41,6 +41,8 @@ export interface PasswordSetupParts {
   audit: AuditLog;
   rememberedBrowsers: RememberedBrowserService;
   provider: Provider;
+  /** Back-channel logout of the relying parties whose sessions a new password ends. */
+  sessionEndListener?: SessionEndListener;
 }
 
 const FLOW_TTL_MS = 30 * 60_000;
@@ -50,7 +52,7 @@ export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
   // The limits of SMS login codes (SMS-3) hold for password and mobile-change codes too.
   const codes = new PurposeCodeService({ kv: p.kv, sms: p.sms, clock: p.clock, random: p.random });
   const ttlMs = Math.max(p.config.sessionTtlSeconds, p.config.refreshTokenTtlSeconds) * 1000;
-  const sessions = new AccountSessions({ kv: p.kv, provider: p.provider, ttlMs, logger: p.logger }).attach();
+  const sessions = new AccountSessions({ kv: p.kv, provider: p.provider, ttlMs, logger: p.logger, ...(p.sessionEndListener ? { onEnded: p.sessionEndListener } : {}) }).attach();
   const passwords = new PasswordSettingService({
     accounts: p.accounts,
     login: p.login,

@@ -9,18 +9,18 @@ import { enrolDevice } from '../helpers/device.js';
 import type { Device } from '../helpers/login-flow.js';
 import { launchChromium, type BrowserSession } from '../helpers/chromium.js';
 import type { Language } from '../../src/i18n/language.js';
-import { catchCallbacks, checkPage, PHONE, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
+import { catchCallbacks, checkPage, PHONE, screenshotsAtSizes, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
 
 // A real browser on a busy CI machine: generous per-test time; every wait inside has its own explicit condition.
 jest.setTimeout(90_000);
 
 let idp: TestIdp;
 let rp: RelyingParty;
-let broker: Device;
+let device: Device; // 200006, a customer with interval 0 (FinanceCloud admits customers, OIDC-5)
 
 beforeAll(async () => {
   idp = await startTestIdp();
-  broker = await enrolDevice(idp, '100001');
+  device = await enrolDevice(idp, '200006');
   rp = await RelyingParty.discover(idp, 'financecloud');
 }, 60_000);
 afterAll(async () => idp?.close());
@@ -57,7 +57,7 @@ describe.each([
   });
 
   it('login page with a wrong password', async () => {
-    await passwordFor('100001-wrong');
+    await passwordFor('200006-wrong');
     await page.getByRole('alert').waitFor(WAIT);
     expect(await page.getByRole('alert').innerText()).toBe(text(lang, 'login.invalid'));
     await checkPage(page, `login-error-${lang}`);
@@ -66,14 +66,14 @@ describe.each([
   it('waiting page, then logout confirmation and the signed-out page', async () => {
     const started = await rp.start();
     await page.goto(started.url);
-    await typePassword(page, lang, '100001');
+    await typePassword(page, lang, '200006');
     await page.waitForURL(/\/approval$/, WAIT);
     await heading(page, lang, 'approval.heading');
     await checkPage(page, `waiting-${lang}`);
 
     const number = (await page.locator('#approval-number').innerText()).trim();
-    const [pending] = await broker.client.pending(broker.state);
-    await broker.client.decide(broker.state, pending!.id, 'approve', { number });
+    const [pending] = await device.client.pending(device.state);
+    await device.client.decide(device.state, pending!.id, 'approve', { number });
     await waitForCallback(page, rp);
 
     await page.goto(rp.config.serverMetadata().end_session_endpoint!);
@@ -93,9 +93,17 @@ describe.each([
   });
 
   it('no device set up yet', async () => {
-    await passwordFor('100002');
+    await passwordFor('200003');
     await heading(page, lang, 'noDevice.heading');
     await checkPage(page, `no-device-${lang}`);
+  });
+
+  it('an account the application does not admit (a broker at FinanceCloud, OIDC-5)', async () => {
+    await passwordFor('100001');
+    await page.locator('h1', { hasText: text(lang, 'notice.roleRefused.heading', { client: 'FinanceCloud' }) }).waitFor(WAIT);
+    expect(await page.getByRole('alert').innerText()).toContain('FinanceCloud');
+    await checkPage(page, `role-refused-${lang}`);
+    await screenshotsAtSizes(page, `role-refused-${lang}`);
   });
 
   it('no mobile number on file', async () => {
@@ -115,16 +123,16 @@ describe.each([
 
   it('account page', async () => {
     await page.goto(`${idp.url}/account`);
-    // The account page signs in first when there is no session (as the broker, whose device approves).
+    // The account page signs in first when there is no session (as 200006, whose device approves).
     const password = page.locator('input[name="password"]');
     const accountShown = page.waitForURL((u) => u.pathname.startsWith('/account'), { ...WAIT, waitUntil: 'load' }).catch(() => undefined);
     await Promise.race([password.waitFor(WAIT), accountShown]);
     if (await password.isVisible()) {
-      await typePassword(page, lang, '100001');
+      await typePassword(page, lang, '200006');
       await page.waitForURL(/\/approval$/, WAIT);
       const number = (await page.locator('#approval-number').innerText()).trim();
-      const [pending] = await broker.client.pending(broker.state);
-      await broker.client.decide(broker.state, pending!.id, 'approve', { number });
+      const [pending] = await device.client.pending(device.state);
+      await device.client.decide(device.state, pending!.id, 'approve', { number });
       await page.waitForURL((u) => u.pathname.startsWith('/account'), { ...WAIT, waitUntil: 'load' });
     }
     await page.locator('main h1').waitFor(WAIT);

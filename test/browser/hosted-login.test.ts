@@ -18,14 +18,14 @@ jest.setTimeout(90_000);
 const MFA = 'urn:financeident:acr:mfa';
 let idp: TestIdp;
 let rp: RelyingParty;
-let broker: Device; // 100001, interval 0
+let always: Device; // 200006, interval 0 (a customer: FinanceCloud admits customers, OIDC-5)
 let customer: Device; // 200001, interval 7
 let browser: BrowserSession;
 let page: Page;
 
 beforeAll(async () => {
   idp = await startTestIdp();
-  broker = await enrolDevice(idp, '100001');
+  always = await enrolDevice(idp, '200006');
   customer = await enrolDevice(idp, '200001');
   rp = await RelyingParty.discover(idp, 'financecloud');
   browser = await launchChromium({ locale: 'de-DE', viewport: PHONE });
@@ -77,17 +77,17 @@ describe('hosted login in Chromium', () => {
     await screenshot(page, 'login-de');
     await screenshotsAtSizes(page, 'login-de');
 
-    await typePassword(page, 'de', '100001');
+    await typePassword(page, 'de', '200006');
     const number = await waitingNumber('de');
     await expect(page.locator('#approval-status').innerText()).resolves.toMatch(/^Warte auf Ihre Bestätigung/);
     await screenshot(page, 'waiting-de');
     await screenshotsAtSizes(page, 'waiting-de');
 
-    await approveOnDevice(broker, number);
+    await approveOnDevice(always, number);
     const callback = await waitForCallback(page, rp); // no click: SSE tells the page
     expect(new URL(callback).searchParams.get('code')).toBeTruthy();
     const claims = await claimsOf(callback, started);
-    expect(claims.sub).toBe('acc_broker');
+    expect(claims.sub).toBe('acc_subcustomer');
     expect(claims.acr).toBe(MFA);
     expect(claims.amr).toEqual(['pwd', 'mfa', 'hwk']);
   });
@@ -125,12 +125,12 @@ describe('hosted login in Chromium', () => {
   it('with interval 0 a second login in the same browser shows the waiting page again', async () => {
     await logOut(page, rp, 'de');
     const started = await openLogin('de');
-    await typePassword(page, 'de', '100001');
+    await typePassword(page, 'de', '200006');
     const number = await waitingNumber('de');
     await screenshot(page, 'waiting-again-de');
-    await approveOnDevice(broker, number);
+    await approveOnDevice(always, number);
     const claims = await claimsOf(await waitForCallback(page, rp), started);
-    expect(claims.sub).toBe('acc_broker');
+    expect(claims.sub).toBe('acc_subcustomer');
     expect(claims.amr).toEqual(['pwd', 'mfa', 'hwk']);
   });
 
@@ -149,12 +149,12 @@ describe('hosted login in Chromium', () => {
     await screenshot(page, 'login-en');
     await screenshotsAtSizes(page, 'login-en');
 
-    await typePassword(page, 'en', '100001');
+    await typePassword(page, 'en', '200006');
     const number = await waitingNumber('en');
     expect(await mainText(page)).not.toMatch(/Bitte|Warte|Anmeldung/);
     await screenshot(page, 'waiting-en');
     await screenshotsAtSizes(page, 'waiting-en');
-    await approveOnDevice(broker, number);
+    await approveOnDevice(always, number);
     const claims = await claimsOf(await waitForCallback(page, rp), started);
     expect(claims.amr).toEqual(['pwd', 'mfa', 'hwk']);
   });

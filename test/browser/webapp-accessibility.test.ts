@@ -73,8 +73,10 @@ describe.each([
 
   it('"Freigabe" with one pending approval, before and after the number is typed', async () => {
     const account = (await idp.container.accounts.findByAccessNumber(loginId))!;
-    const started = await rp.start();
-    await passwordLogin(new Browser(), rp, started, loginId, PASSWORD);
+    // The broker signs in where brokers may: smartMSC (OIDC-5).
+    const client = account.role === 'customer' ? rp : await RelyingParty.discover(idp, 'smartmsc');
+    const started = await client.start();
+    await passwordLogin(new Browser(), client, started, loginId, PASSWORD);
     const [approval] = await idp.container.approvals.listPending(account.id);
     expect(approval).toBeDefined();
 

@@ -19,7 +19,7 @@ let app: Page;
 
 beforeAll(async () => {
   idp = await startTestIdp();
-  rp = await RelyingParty.discover(idp, 'financecloud');
+  rp = await RelyingParty.discover(idp, 'smartmsc'); // the broker's portal (OIDC-5)
   [loginBrowser, appBrowser] = await Promise.all([
     launchChromium({ locale: 'de-DE', viewport: { width: 1024, height: 800 } }),
     launchChromium({ locale: 'de-DE', viewport: { width: 390, height: 844 } }),
@@ -66,7 +66,7 @@ describe('financeIDENT web app: approving a login', () => {
     const card = app.locator(`#approval-${approval!.id}`);
     await card.waitFor(WAIT);
     const cardText = (await card.innerText()).replace(/\s+/g, ' ');
-    expect(cardText).toContain('Anmeldung bei FinanceCloud');
+    expect(cardText).toContain('Anmeldung bei smartMSC');
     expect(cardText).toContain('Maklerbüro Sommer (100001)');
     expect(cardText).toContain(approval!.ip);
     await screenshot(app, 'webapp-approval-de');
@@ -78,7 +78,7 @@ describe('financeIDENT web app: approving a login', () => {
     await card.getByLabel('Zahl aus dem Anmeldefenster').fill(number);
     await screenshot(app, 'webapp-approval-number-de');
     await card.getByRole('button', { name: 'Anmeldung bestätigen' }).click();
-    await app.locator('#approvals-notice [role=status]', { hasText: 'Die Anmeldung bei FinanceCloud ist bestätigt.' }).waitFor(WAIT);
+    await app.locator('#approvals-notice [role=status]', { hasText: 'Die Anmeldung bei smartMSC ist bestätigt.' }).waitFor(WAIT);
     await screenshot(app, 'webapp-approval-approved-de');
 
     // A: the waiting page continues by itself to the relying party.

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { enrolDevice } from '../helpers/device.js';
-import { smartmscAccessToken, type Device } from '../helpers/login-flow.js';
+import { accessTokenOf, smartmscAccessToken, type Device } from '../helpers/login-flow.js';
 import type { Account } from '../../src/stores/account-store.js';
 
 let idp: TestIdp;
@@ -33,7 +33,8 @@ beforeAll(async () => {
   await idp.container.accounts.insertMany([other('acc_b2', '300001', 'broker', null), other('acc_b2_customer', '300002', 'customer', 'acc_b2')]);
   brokerToken = await accessToken('100001', await enrolDevice(idp, '100001'));
   employeeToken = await accessToken('100002', await enrolDevice(idp, '100002'));
-  customerToken = await accessToken('200001', await enrolDevice(idp, '200001'));
+  // A customer may not use smartMSC (OIDC-5): its FinanceCloud token is what it could present.
+  customerToken = await accessTokenOf(idp, 'financecloud', '200001', await enrolDevice(idp, '200001'));
 });
 afterAll(async () => idp.close());
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { enrolDevice } from '../helpers/device.js';
-import { smartmscAccessToken, type Device } from '../helpers/login-flow.js';
+import { accessTokenOf, smartmscAccessToken, type Device } from '../helpers/login-flow.js';
 import { AppError } from '../../src/shared/errors.js';
 
 let idp: TestIdp;
@@ -33,7 +33,8 @@ beforeAll(async () => {
   idp = await startTestIdp();
   brokerToken = await accessToken('100001', await enrolDevice(idp, '100001'));
   employeeToken = await accessToken('100002', await enrolDevice(idp, '100002'));
-  customerToken = await accessToken('200001', await enrolDevice(idp, '200001'));
+  // A customer may not use smartMSC (OIDC-5): its FinanceCloud token is what it could present.
+  customerToken = await accessTokenOf(idp, 'financecloud', '200001', await enrolDevice(idp, '200001'));
 });
 afterAll(async () => idp.close());
 

@@ -8,40 +8,41 @@ import { enrolDevice } from '../helpers/device.js';
 import { loginWithApproval, type Device } from '../helpers/login-flow.js';
 
 let idp: TestIdp;
-let device: Device;
+const devices: Record<string, Device> = {};
 beforeAll(async () => {
   idp = await startTestIdp();
-  device = await enrolDevice(idp, '200001');
+  devices['200001'] = await enrolDevice(idp, '200001');
+  devices['100001'] = await enrolDevice(idp, '100001');
 });
 afterAll(async () => idp.close());
 
-async function loginAs(clientId: string, loginId = '200001', password = 'Demo-Passwort-2026') {
+/** smartMSC admits brokers and their staff, FinanceCloud and FinanceApp customers (OIDC-5): the default login follows. */
+async function loginAs(clientId: string, loginId = clientId === 'smartmsc' ? '100001' : '200001', password = 'Demo-Passwort-2026') {
   const rp = await RelyingParty.discover(idp, clientId);
   const browser = new Browser();
   const started = await rp.start();
-  const callback = await loginWithApproval(browser, rp, started, device, loginId, password);
+  const callback = await loginWithApproval(browser, rp, started, devices[loginId]!, loginId, password);
   expect(callback.status).toBe(0);
   const tokens = await rp.finish(callback.url, started);
   return { rp, browser, tokens, started };
 }
 
-describe.each(['financecloud', 'financeapp', 'smartmsc'])('%s logs in with code + PKCE', (clientId) => {
+const CUSTOMER = { sub: 'acc_customer', name: 'Erika Mustermann', email: 'erika@example.de', phone_number: '+4915122222201', role: 'customer', access_number: '200001', broker_id: 'acc_broker' };
+const BROKER = { sub: 'acc_broker', name: 'Maklerbüro Sommer', email: 'makler@example.de', phone_number: '+4915111111101', role: 'broker', access_number: '100001' };
+
+describe.each([
+  ['financecloud', CUSTOMER],
+  ['financeapp', CUSTOMER],
+  ['smartmsc', BROKER],
+])('%s logs in with code + PKCE', (clientId, expected) => {
   it('gets a signed ID token with the account claims and userinfo', async () => {
     const { rp, tokens } = await loginAs(clientId);
     const claims = await rp.verifyIdToken(tokens.id_token!);
-    expect(claims.sub).toBe('acc_customer');
+    expect(claims.sub).toBe(expected.sub);
     expect(claims.amr).toEqual(['pwd', 'mfa', 'hwk']);
     expect(claims.acr).toBe('urn:financeident:acr:mfa');
-    const userinfo = await client.fetchUserInfo(rp.config, tokens.access_token, 'acc_customer');
-    expect(userinfo).toMatchObject({
-      sub: 'acc_customer',
-      name: 'Erika Mustermann',
-      email: 'erika@example.de',
-      phone_number: '+4915122222201',
-      role: 'customer',
-      access_number: '200001',
-      broker_id: 'acc_broker',
-    });
+    const userinfo = await client.fetchUserInfo(rp.config, tokens.access_token, expected.sub);
+    expect(userinfo).toMatchObject(expected);
   });
 });
 
@@ -64,7 +65,7 @@ describe('revocation and introspection', () => {
   it('smartmsc introspects its access token; after revocation it is inactive', async () => {
     const { rp, tokens } = await loginAs('smartmsc');
     const active = await client.tokenIntrospection(rp.config, tokens.access_token);
-    expect(active).toMatchObject({ active: true, sub: 'acc_customer', client_id: 'smartmsc' });
+    expect(active).toMatchObject({ active: true, sub: 'acc_broker', client_id: 'smartmsc' });
     await client.tokenRevocation(rp.config, tokens.access_token);
     const after = await client.tokenIntrospection(rp.config, tokens.access_token);
     expect(after.active).toBe(false);
@@ -80,7 +81,7 @@ describe('revocation and introspection', () => {
 describe('single sign-on and RP-initiated logout', () => {
   it('a second client reuses the session; logout ends it', async () => {
     const { rp, browser, tokens } = await loginAs('financecloud');
-    const other = await RelyingParty.discover(idp, 'smartmsc');
+    const other = await RelyingParty.discover(idp, 'financeapp'); // 200001's interval (7 days) lets single sign-on carry the second factor
     const second = await other.start();
     const silent = await browser.go(second.url, {}, other.redirectUri);
     expect(silent.status).toBe(0);

@@ -32,8 +32,9 @@ describe('remembered browsers', () => {
   it('interval 0 (always): every login in the same browser approves', async () => {
     expect((await account('100001')).twoFactorIntervalDays).toBe(0);
     const browser = new Browser();
+    const smartmsc = await RelyingParty.discover(idp, 'smartmsc'); // the broker's portal (OIDC-5)
     for (let i = 0; i < 3; i++) {
-      const outcome = await login(browser, rp, idp.url, '100001', devices['100001']!);
+      const outcome = await login(browser, smartmsc, idp.url, '100001', devices['100001']!);
       expect(outcome.approved).toBe(true);
       expect(outcome.claims.acr).toBe(MFA);
     }

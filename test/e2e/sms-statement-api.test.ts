@@ -38,11 +38,12 @@ beforeAll(async () => {
   const callback = await browser.submit(page, '/sms', { code }, rp.redirectUri);
   customerToken = (await rp.finish(callback.url, started)).access_token;
 
-  // The broker 100001 logs in with its enrolled device.
+  // The broker 100001 logs in to smartMSC (the broker portal, OIDC-5) with its enrolled device.
   const device = await enrolDevice(idp, '100001');
-  const brokerStarted = await rp.start();
-  const brokerCallback = await loginWithApproval(new Browser(), rp, brokerStarted, device, '100001');
-  brokerToken = (await rp.finish(brokerCallback.url, brokerStarted)).access_token;
+  const broker = await RelyingParty.discover(idp, 'smartmsc');
+  const brokerStarted = await broker.start();
+  const brokerCallback = await loginWithApproval(new Browser(), broker, brokerStarted, device, '100001');
+  brokerToken = (await broker.finish(brokerCallback.url, brokerStarted)).access_token;
 });
 afterAll(async () => idp.close());
 

@@ -13,7 +13,7 @@ let rp: RelyingParty;
 
 beforeAll(async () => {
   idp = await startTestIdp();
-  device = await enrolDevice(idp, '100001');
+  device = await enrolDevice(idp, '200001'); // interval 7 days: single sign-on may carry the second factor (OIDC-6)
   rp = await RelyingParty.discover(idp, 'financecloud');
 });
 afterAll(async () => idp.close());
@@ -21,7 +21,7 @@ afterAll(async () => idp.close());
 async function signedIn(): Promise<Browser> {
   const browser = new Browser();
   const started = await rp.start();
-  const callback = await loginWithApproval(browser, rp, started, device, '100001');
+  const callback = await loginWithApproval(browser, rp, started, device, '200001');
   expect(callback.status).toBe(0);
   return browser;
 }
@@ -46,7 +46,7 @@ describe('an existing session', () => {
     const page = await browser.go(started.url, {}, rp.redirectUri);
     expect(page.status).toBe(200);
     expect(page.html).toContain('name="password"');
-    const callback = await loginWithApproval(browser, rp, started, device, '100001');
+    const callback = await loginWithApproval(browser, rp, started, device, '200001');
     const claims = await rp.verifyIdToken((await rp.finish(callback.url, started)).id_token!);
     expect(claims.acr).toBe(MFA);
     expect(claims.amr).toEqual(['pwd', 'mfa', 'hwk']);

@@ -16,7 +16,11 @@ export interface Form {
 
 export class Browser {
   readonly jar = new CookieJar();
-  constructor(readonly headers: Record<string, string> = { 'accept-language': 'de-DE,de;q=0.9' }) {}
+  constructor(
+    readonly headers: Record<string, string> = { 'accept-language': 'de-DE,de;q=0.9' },
+    /** How requests travel (behindTlsProxy() for an https issuer in tests). */
+    private readonly fetcher: typeof fetch = fetch,
+  ) {}
 
   /** One request without following redirects. */
   async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
@@ -28,7 +32,7 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await this.fetcher(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     for (const set of response.headers.getSetCookie()) await this.jar.setCookie(set, url, { ignoreError: true });
     return response;
   }

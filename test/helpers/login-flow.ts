@@ -27,7 +27,12 @@ export async function loginWithApproval(browser: Browser, rp: RelyingParty, star
 
 /** An access token of smartMSC (the broker portal) for `loginId`, after a whole login approved by `device`. */
 export async function smartmscAccessToken(idp: TestIdp, loginId: string, device: Device): Promise<string> {
-  const rp = await RelyingParty.discover(idp, 'smartmsc');
+  return accessTokenOf(idp, 'smartmsc', loginId, device);
+}
+
+/** An access token of `clientId` for `loginId` (a role the client admits, OIDC-5), after a whole login approved by `device`. */
+export async function accessTokenOf(idp: TestIdp, clientId: string, loginId: string, device: Device): Promise<string> {
+  const rp = await RelyingParty.discover(idp, clientId);
   const started = await rp.start();
   const callback = await loginWithApproval(new HttpBrowser(), rp, started, device, loginId);
   expect(callback.status).toBe(0);

@@ -1,6 +1,6 @@
 // A real relying party for tests: openid-client v6 against the test IdP, as FinanceCloud, FinanceApp or smartMSC would.
 import * as client from 'openid-client';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import type { TestIdp } from './test-idp.js';
 import { Browser } from './browser.js';
 
@@ -18,18 +18,21 @@ export class RelyingParty {
     readonly redirectUri: string,
     readonly postLogoutRedirectUri: string | undefined,
     private readonly issuer: string,
+    private readonly fetcher?: typeof fetch,
   ) {}
 
-  static async discover(idp: TestIdp, clientId: string): Promise<RelyingParty> {
+  /** `fetcher`: how the relying party's requests travel (behindTlsProxy() for an https issuer). */
+  static async discover(idp: TestIdp, clientId: string, fetcher?: typeof fetch): Promise<RelyingParty> {
     const meta = idp.container.clients.find((c) => c.client_id === clientId);
     if (!meta) throw new Error(`no client ${clientId}`);
     const auth = meta.client_secret ? client.ClientSecretBasic(meta.client_secret) : client.None();
     const config = await client.discovery(new URL(idp.url), clientId, meta.client_secret ? { client_secret: meta.client_secret } : {}, auth, {
       execute: [client.allowInsecureRequests],
+      ...(fetcher ? { [client.customFetch]: fetcher as client.CustomFetch } : {}),
     });
     const redirectUri = meta.redirect_uris.find((u) => u.startsWith('http'))!;
     const postLogout = meta.post_logout_redirect_uris.find((u) => u.startsWith('http'));
-    return new RelyingParty(config, clientId, redirectUri, postLogout, idp.url);
+    return new RelyingParty(config, clientId, redirectUri, postLogout, idp.url, fetcher);
   }
 
   async start(extra: Record<string, string> = {}): Promise<StartedLogin> {
@@ -60,7 +63,7 @@ export class RelyingParty {
 
   /** Verifies the ID token's signature against the published JWKS and its issuer and audience. */
   async verifyIdToken(idToken: string): Promise<JWTPayload> {
-    const jwks = createRemoteJWKSet(new URL(this.config.serverMetadata().jwks_uri!), {});
+    const jwks = createRemoteJWKSet(new URL(this.config.serverMetadata().jwks_uri!), this.fetcher ? { [customFetch]: this.fetcher } : {});
     const { payload } = await jwtVerify(idToken, jwks, { issuer: this.issuer, audience: this.clientId });
     return payload;
   }

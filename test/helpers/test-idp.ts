@@ -28,13 +28,15 @@ export interface TestIdpOptions {
   redis?: boolean | string;
   /** https agent for the push channel (a local push service with a self-signed certificate). */
   pushAgent?: import('node:https').Agent;
+  /** The issuer is https://localhost:<port> behind a TLS-terminating proxy (TRUST_PROXY=true); reach it with behindTlsProxy(). */
+  https?: boolean;
 }
 
 export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://localhost:${port}`;
+  const url = `${opts.https ? 'https' : 'http'}://localhost:${port}`;
   const redisUrl = opts.redis === false ? undefined : typeof opts.redis === 'string' ? opts.redis : testRedisUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -42,6 +44,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
     ISSUER: url,
     DEV_STATE_DIR: devStateDir,
     LOG_LEVEL: 'silent',
+    ...(opts.https ? { TRUST_PROXY: 'true' } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
     ...opts.env,
   });

@@ -5,6 +5,7 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { showLogin } from './show-login.js';
 import { submitPassword } from './submit-password.js';
 import { abortLogin } from './abort.js';
+import { finishRefused } from './role-refused.js';
 import {
   approvalEvents,
   approvalStatus,
@@ -33,6 +34,7 @@ export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], ex
   router.post('/sms/resend', ...forms, resendSmsCode(deps));
   router.get('/finish', finishApproved(deps));
   router.get('/abort', abortLogin(deps));
+  router.get('/refused', finishRefused(deps));
   extra(router);
   return router;
 }

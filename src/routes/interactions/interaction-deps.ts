@@ -9,6 +9,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { RenderPage } from '../render.js';
 import type { RememberedBrowserCookies } from './remembered-browser-cookie.js';
 import type { SmsCodeService } from '../../services/sms-code-service.js';
+import type { ClientRoles } from '../../config/client-roles.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -30,4 +31,6 @@ export interface InteractionDeps {
   smsAllowed(account: Account): boolean;
   clientName(clientId: string): Promise<string>;
   smsCodes: SmsCodeService;
+  /** OIDC-5: which roles may use which client. */
+  clientRoles: ClientRoles;
 }

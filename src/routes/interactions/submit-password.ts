@@ -4,6 +4,7 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { demandsFreshSecondFactor, loadInteraction } from './load-interaction.js';
 import { clientNameOf } from './show-login.js';
 import { continueAfterPassword } from './second-factor.js';
+import { showRoleRefused } from './role-refused.js';
 import { translate } from '../../i18n/messages.js';
 import { AppError } from '../../shared/errors.js';
 import type { PageContext } from '../render.js';
@@ -53,6 +54,10 @@ export function submitPassword(deps: InteractionDeps): Middleware {
     }
 
     const account = result.account;
+    const clientId = String(details.params.client_id ?? '');
+    if (!clientId) throw new AppError('error.interactionExpired', 400);
+    // OIDC-5: the wrong portal for this account ends here, before any approval, push or SMS.
+    if (!deps.clientRoles.allows(clientId, account.role)) return showRoleRefused(ctx, deps, details.uid, clientId);
     if (!account.mobile) {
       deps.metrics.loginOutcome('no_mobile');
       const broker = account.role === 'customer' && account.brokerId ? await deps.accounts.findById(account.brokerId) : null;
@@ -63,8 +68,6 @@ export function submitPassword(deps: InteractionDeps): Middleware {
       });
       return;
     }
-    const clientId = String(details.params.client_id ?? '');
-    if (!clientId) throw new AppError('error.interactionExpired', 400);
     const pending = {
       uid: details.uid,
       accountId: account.id,
