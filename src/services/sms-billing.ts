@@ -103,7 +103,7 @@ export class LedgerRecordingSmsChannel implements SmsChannel {
    * no answer (sms.deliveryUnknown) → the line stays `unknown` and is settled by retries with the same key.
    */
   async send(message: SmsMessage): Promise<SmsSendResult> {
-    const { inner, accounts, clock, settings, ledger } = this.deps;
+    const { accounts, clock, settings, ledger } = this.deps;
     if (!message.accountId) throw new SmsBillingError(`SMS ${message.idempotencyKey} (${message.purpose}) has no accountId to charge`);
     const account = await accounts.findById(message.accountId);
     if (!account) throw new SmsBillingError(`SMS ${message.idempotencyKey}: unknown account ${message.accountId}`);
