@@ -60,6 +60,23 @@ describe.each(STORES)('approval caps and decisions under simultaneous requests (
     });
   });
 
+  describe('one approval per login', () => {
+    let idp: TestIdp;
+    let device: Awaited<ReturnType<typeof enrolDevice>>;
+    beforeAll(async () => {
+      idp = await startTestIdp({ redis });
+      device = await enrolDevice(idp, '200001');
+    });
+    afterAll(async () => idp.close());
+
+    it(`the second-factor step of one login opened ${N} times at once: one approval, every view waits for it${note}`, async () => {
+      const [login] = await pastPassword(idp, '200001', 1);
+      const outcomes = await secondFactorsAtOnce(Array.from({ length: N }, () => login!));
+      expect(tally(outcomes)).toEqual({ approval: N });
+      expect(await device.client.pending(device.state)).toHaveLength(1);
+    });
+  });
+
   describe('approvals per account and hour (APPROVAL_MAX_PER_ACCOUNT_PER_HOUR=5, 100 open allowed)', () => {
     let idp: TestIdp;
     let device: Awaited<ReturnType<typeof enrolDevice>>;
