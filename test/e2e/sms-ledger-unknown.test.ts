@@ -98,4 +98,18 @@ describe('an SMS whose answer was lost', () => {
     expect(logins(now.lines)).toHaveLength(1);
     expect(now.unsettled).toEqual([]);
   });
+
+  it('a mobile-number change whose SMS is unconfirmed answers delivery "unknown", and the code that arrived confirms it', async () => {
+    provider.fallback = 'slow';
+    provider.slowMs = 400;
+    const api = async (path: string, body: unknown) => {
+      const response = await fetch(`${idp.url}/api/broker/customers/200003/mobile${path}`, { method: 'POST', headers: { authorization: `Bearer ${brokerToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const requested = await api('', { mobile: '0151 44444401' });
+    expect(requested).toMatchObject({ status: 202, body: { delivery: 'unknown' } });
+    provider.fallback = 'ok';
+    const confirmed = await api('/confirm', { code: provider.lastCodeTo('+4915144444401')! });
+    expect(confirmed).toMatchObject({ status: 200, body: { mobile: '+4915144444401' } });
+  });
 });
