@@ -86,6 +86,8 @@ export interface Container {
   smsSink: MemorySmsSink | null;
   /** One line per SMS sent, charged to the responsible broker (SMS-4). */
   smsLedger: SmsLedger;
+  /** The ledger-recording SMS channel: settlePending() retries SMS whose delivery is unknown (same idempotency key). */
+  smsSettlement: LedgerRecordingSmsChannel;
   push: PushChannel;
   approvals: ApprovalService;
   deviceAuth: DeviceAuth;
@@ -216,8 +218,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const smsGateway = config.smsGatewayUrl
     ? new HttpSmsGateway({ url: config.smsGatewayUrl, token: config.smsGatewayToken, sender: config.smsSenderId, timeoutMs: config.smsGatewayTimeoutMs, log: logger })
     : null;
-  // Every SMS, whatever carries it, is recorded once in the ledger after it was sent (SMS-4).
-  const sms: SmsChannel = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
+  // Every SMS, whatever carries it, is recorded in the ledger before it is sent and billed once when accepted (SMS-4).
+  const smsSettlement = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
+  const sms: SmsChannel = smsSettlement;
   const push = createWebPushChannel({
     vapid: { ...keys.vapid, subject: config.vapidSubject },
     log: logger,
@@ -327,6 +330,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     sms,
     smsSink,
     smsLedger,
+    smsSettlement,
     push,
     approvals,
     deviceAuth,

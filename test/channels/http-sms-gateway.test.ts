@@ -76,7 +76,7 @@ describe('HttpSmsGateway', () => {
     const m = message();
     await channel().send(m);
     expect(await ledgerLines()).toEqual([
-      { id: expect.any(String), idempotencyKey: m.idempotencyKey, accountId: 'customer', brokerId: 'broker', purpose: 'login', at: clock.now(), providerMessageId: 'prov-1', netCents: 10 },
+      { id: expect.any(String), idempotencyKey: m.idempotencyKey, accountId: 'customer', brokerId: 'broker', purpose: 'login', at: clock.now(), providerMessageId: 'prov-1', netCents: 10, state: 'accepted' },
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('HttpSmsGateway', () => {
     expect(warnings).toContainEqual(expect.objectContaining({ idempotencyKey: m.idempotencyKey, attempt: 1, reason: 'timeout' }));
   });
 
-  it('failing: 500 three times is an error after three attempts with one key, and nothing is recorded', async () => {
+  it('failing: 500 three times is an error after three attempts with one key; the line is marked failed, nothing billed', async () => {
     provider.script = ['fail500', 'fail500', 'fail500'];
     const m = message();
     const error = await channel().send(m).catch((e: unknown) => e);
@@ -102,7 +102,7 @@ describe('HttpSmsGateway', () => {
     expect(provider.received).toHaveLength(3);
     expect(new Set(provider.received.map((r) => r.headers['idempotency-key']))).toEqual(new Set([m.idempotencyKey]));
     expect(provider.sent.size).toBe(0);
-    expect(await ledgerLines()).toEqual([]);
+    expect(await ledgerLines()).toEqual([expect.objectContaining({ idempotencyKey: m.idempotencyKey, state: 'failed', providerMessageId: null })]);
   });
 
   it('retries a 429 and a dropped connection, then succeeds once', async () => {
@@ -112,21 +112,21 @@ describe('HttpSmsGateway', () => {
     expect(await ledgerLines()).toHaveLength(1);
   });
 
-  it('a 4xx refusal is not retried: sms.gatewayRefused (502), nothing recorded', async () => {
+  it('a 4xx refusal is not retried: sms.gatewayRefused (502), the line marked failed', async () => {
     provider.script = ['refuse400'];
     const error = await channel().send(message()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'sms.gatewayRefused', status: 502 });
     expect(provider.received).toHaveLength(1);
-    expect(await ledgerLines()).toEqual([]);
+    expect((await ledgerLines()).map((l) => l.state)).toEqual(['failed']);
   });
 
-  it('duplicated: the same key sent twice (the provider answers both) keeps one message and one ledger line', async () => {
+  it('duplicated: the same key sent twice keeps one message and one ledger line (the second is answered from the ledger)', async () => {
     const m = message();
     const sms = channel();
     const first = await sms.send(m);
     const second = await sms.send({ ...m });
     expect(second).toEqual(first);
-    expect(provider.received).toHaveLength(2);
+    expect(provider.received).toHaveLength(1);
     expect(provider.sent.size).toBe(1);
     expect(await ledgerLines()).toHaveLength(1);
   });
