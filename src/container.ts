@@ -59,6 +59,7 @@ import { buildPasswordSetup, type PasswordSetup } from './services/password-setu
 import { WebAuthnRp } from './services/webauthn.js';
 import { BackchannelLogout } from './provider/backchannel-logout.js';
 import { ClientRoles } from './config/client-roles.js';
+import { rememberedBrowserCookies } from './routes/interactions/remembered-browser-cookie.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -294,6 +295,11 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
     clientRequestTimeoutMs: config.clientRequestTimeoutMs,
     clientRoles,
+    sso: {
+      clock,
+      ssoGraceSeconds: config.ssoSecondFactorGraceSeconds,
+      stillRemembered: (ctx, account) => rememberedBrowserCookies(rememberedBrowsers).isRemembered(ctx, account),
+    },
   });
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
   const backchannelLogout = new BackchannelLogout({

@@ -5,7 +5,7 @@ import type { ClientMetadata } from '../config/clients.js';
 import type { ClientRoles } from '../config/client-roles.js';
 import type { AccountStore } from '../stores/account-store.js';
 import { accountClaims, SCOPE_CLAIMS } from './claims.js';
-import { buildInteractionPolicy } from './interaction-policy.js';
+import { buildInteractionPolicy, type InteractionPolicyDeps } from './interaction-policy.js';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void>;
@@ -27,6 +27,8 @@ export interface ProviderDeps {
   ttl: { interaction: number; session: number; refreshToken: number; accessToken: number };
   /** OIDC-5: single sign-on only into clients the account's role may use. */
   clientRoles: ClientRoles;
+  /** OIDC-6: when a session's second factor still counts for another authorization. */
+  sso: Pick<InteractionPolicyDeps, 'clock' | 'ssoGraceSeconds' | 'stillRemembered'>;
   /** Timeout of each request the provider makes to a relying party (back-channel logout, a client's jwks_uri), in ms; default 5000. */
   clientRequestTimeoutMs?: number;
 }
@@ -91,7 +93,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: buildInteractionPolicy({ acrTwoFactor: deps.acr.twoFactor, accounts: deps.accounts, clientRoles: deps.clientRoles }),
+      policy: buildInteractionPolicy({ acrTwoFactor: deps.acr.twoFactor, accounts: deps.accounts, clientRoles: deps.clientRoles, ...deps.sso }),
     },
     async findAccount(_ctx, sub) {
       const account = await deps.accounts.findById(sub);
