@@ -6,7 +6,7 @@ import type { Configuration } from 'oidc-provider';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from './config/schema.js';
-import { loadClients, parseClients, type ClientMetadata } from './config/clients.js';
+import { ClientConfigError, loadClients, parseClients, type ClientMetadata } from './config/clients.js';
 import { loadKeys, type KeyMaterial } from './config/keys.js';
 import { createProvider } from './provider/create-provider.js';
 import { providerPages } from './provider/provider-pages.js';
@@ -138,6 +138,15 @@ async function seedAccounts(config: Config, deps: Parameters<typeof importAccoun
     if (!alreadyThere) throw e;
     logger.info({ file }, 'seed accounts already present; nothing imported');
   }
+}
+
+/** The provider checks a client's metadata on first use; do it now, so a bad client stops the start with its id named. */
+async function checkClientsAtStart(provider: Provider, clients: ClientMetadata[]): Promise<void> {
+  const problems: string[] = [];
+  for (const { client_id: id } of clients) {
+    await provider.Client.find(id).catch((e: { error_description?: string; message?: string }) => problems.push(`${id}: ${e.error_description ?? e.message}`));
+  }
+  if (problems.length) throw new ClientConfigError(problems);
 }
 
 export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
@@ -302,6 +311,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
   });
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
+  await checkClientsAtStart(provider, clients);
   const backchannelLogout = new BackchannelLogout({
     provider,
     audit,

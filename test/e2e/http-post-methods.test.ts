@@ -22,7 +22,7 @@ describe('https issuer (behind a TLS-terminating proxy)', () => {
 
   beforeAll(async () => {
     idp = await startTestIdp({ https: true });
-    rp = await RelyingParty.discover(idp, 'financecloud', proxied);
+    rp = await RelyingParty.discover(idp, 'financecloud', { fetch: proxied });
   });
   afterAll(async () => idp.close());
 
