@@ -49,6 +49,13 @@ function sessionAccountId(ctx: KoaContextWithOIDC): string | undefined {
 }
 
 export function buildInteractionPolicy(deps: InteractionPolicyDeps) {
+  // Both session checks need the session's account: one store read per authorization request, not two.
+  const accountOf = new WeakMap<KoaContextWithOIDC, Promise<Account | null>>();
+  const sessionAccount = (ctx: KoaContextWithOIDC, accountId: string) => {
+    let found = accountOf.get(ctx);
+    if (!found) accountOf.set(ctx, (found = deps.accounts.findById(accountId)));
+    return found;
+  };
   const policy = base();
   const login = policy.get('login')!;
   login.checks.add(
@@ -64,7 +71,7 @@ export function buildInteractionPolicy(deps: InteractionPolicyDeps) {
     new Check(ROLE_REASON, 'the signed-in account may not use this client', 'login_required', async (ctx: KoaContextWithOIDC) => {
       const accountId = sessionAccountId(ctx);
       if (!accountId || !ctx.oidc.client) return Check.NO_NEED_TO_PROMPT;
-      const account = await deps.accounts.findById(accountId);
+      const account = await sessionAccount(ctx, accountId);
       if (!account) return Check.REQUEST_PROMPT;
       return deps.clientRoles.allows(ctx.oidc.client.clientId, account.role) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
@@ -74,7 +81,7 @@ export function buildInteractionPolicy(deps: InteractionPolicyDeps) {
     new Check(INTERVAL_REASON, 'the session\'s second factor is older than the account\'s interval', 'login_required', async (ctx: KoaContextWithOIDC) => {
       const accountId = sessionAccountId(ctx);
       if (!accountId) return Check.NO_NEED_TO_PROMPT;
-      const account = await deps.accounts.findById(accountId);
+      const account = await sessionAccount(ctx, accountId);
       if (!account) return Check.REQUEST_PROMPT;
       return (await sessionSecondFactorCounts(ctx, account, deps)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     }),
