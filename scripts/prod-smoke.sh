@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Production install smoke: build, copy what the Docker runtime stage copies, install production
-# dependencies only, start `node dist/src/main.js` on the embedded default, check discovery and /readyz, stop.
+# dependencies only, start `node dist/src/main.js` on the embedded default, check discovery and /readyz, stop;
+# then run the production statement script once.
 #
 # Usage: bash scripts/prod-smoke.sh [FAILURE_FILE]
 # Exit code 0 when every step passed; otherwise 1, and the failed step is printed (and written to
@@ -98,4 +99,10 @@ wait "$pid"
 rc=$?
 pid=""
 [ "$rc" -eq 0 ] || fail "exit code $rc after SIGTERM"
+
+step "node dist/scripts/statement.js (the operator's quarterly SMS statement)"
+(cd "$app" && env -i PATH="$PATH" HOME="$work" LOG_LEVEL=silent node dist/scripts/statement.js --broker 100001 --quarter 2026-Q4 >"$work/statement.json" 2>"$work/statement.err") \
+  || { cat "$work/statement.err" >&2; fail "node dist/scripts/statement.js"; }
+node -e 'const s = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); if (s.broker?.accessNumber !== "100001") process.exit(1)' "$work/statement.json" \
+  || fail "output of node dist/scripts/statement.js"
 step "passed"

@@ -6,7 +6,7 @@ import type { Configuration } from 'oidc-provider';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from './config/schema.js';
-import { loadClients, parseClients, type ClientMetadata } from './config/clients.js';
+import { ClientConfigError, loadClients, parseClients, type ClientMetadata } from './config/clients.js';
 import { loadKeys, type KeyMaterial } from './config/keys.js';
 import { createProvider } from './provider/create-provider.js';
 import { providerPages } from './provider/provider-pages.js';
@@ -60,6 +60,7 @@ import { buildPasswordSetup, type PasswordSetup } from './services/password-setu
 import { WebAuthnRp } from './services/webauthn.js';
 import { BackchannelLogout } from './provider/backchannel-logout.js';
 import { ClientRoles } from './config/client-roles.js';
+import { rememberedBrowserCookies } from './routes/interactions/remembered-browser-cookie.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -140,6 +141,15 @@ async function seedAccounts(config: Config, deps: Parameters<typeof importAccoun
     if (!alreadyThere) throw e;
     logger.info({ file }, 'seed accounts already present; nothing imported');
   }
+}
+
+/** The provider checks a client's metadata on first use; do it now, so a bad client stops the start with its id named. */
+async function checkClientsAtStart(provider: Provider, clients: ClientMetadata[]): Promise<void> {
+  const problems: string[] = [];
+  for (const { client_id: id } of clients) {
+    await provider.Client.find(id).catch((e: { error_description?: string; message?: string }) => problems.push(`${id}: ${e.error_description ?? e.message}`));
+  }
+  if (problems.length) throw new ClientConfigError(problems);
 }
 
 export async function buildContainer(config: Config, overrides: ContainerOverrides = {}): Promise<Container> {
@@ -299,8 +309,14 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
     clientRequestTimeoutMs: config.clientRequestTimeoutMs,
     clientRoles,
+    sso: {
+      clock,
+      ssoGraceSeconds: config.ssoSecondFactorGraceSeconds,
+      stillRemembered: (ctx, account) => rememberedBrowserCookies(rememberedBrowsers).isRemembered(ctx, account),
+    },
   });
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
+  await checkClientsAtStart(provider, clients);
   const backchannelLogout = new BackchannelLogout({
     provider,
     audit,

@@ -8,6 +8,7 @@ import Koa from 'koa';
 import type { KeyMaterial } from '../../src/config/keys.js';
 import { parseClients } from '../../src/config/clients.js';
 import { ClientRoles } from '../../src/config/client-roles.js';
+import { systemClock } from '../../src/shared/clock.js';
 import { createProvider } from '../../src/provider/create-provider.js';
 import { createRedisClient } from '../../src/stores/redis/redis-client.js';
 import { redisAdapterFactory } from '../../src/stores/redis/oidc-adapter.js';
@@ -46,6 +47,8 @@ const provider = createProvider({
   cookieKeys: keys.cookieKeys,
   accounts,
   clientRoles: new ClientRoles(clients),
+  // The bare login has no second factor (no acr): like a remembered browser that stays remembered, so SSO carries it.
+  sso: { clock: systemClock, ssoGraceSeconds: 0, stillRemembered: async () => true },
   adapter: redisAdapterFactory(client) as unknown as Configuration['adapter'],
   pages: {
     async error(ctx, out) {

@@ -5,6 +5,21 @@ import { ROLES } from '../stores/account-store.js';
 
 const uri = z.string().min(1).refine((v) => URL.canParse(v), 'expected an absolute URI');
 
+/** Token endpoint authentication a client can be registered with (discovery lists exactly these). */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
+
+/** A public key set for private_key_jwt (RFC 7517): public keys only. */
+const publicJwks = z.object({
+  keys: z
+    .array(
+      z
+        .object({ kty: z.string().min(1) })
+        .loose()
+        .refine((k) => !('d' in k) && !('k' in k), 'only public keys (no "d" or "k")'),
+    )
+    .min(1, 'at least one key'),
+});
+
 const clientSchema = z
   .object({
     client_id: z.string().min(1).max(100),
@@ -17,7 +32,11 @@ const clientSchema = z
       .array(z.enum(['authorization_code', 'refresh_token'], 'only authorization_code and refresh_token are allowed'))
       .default(['authorization_code']),
     response_types: z.array(z.literal('code', 'only the code response type is allowed')).default(['code']),
-    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
+    token_endpoint_auth_method: z.enum(CLIENT_AUTH_METHODS, `one of ${CLIENT_AUTH_METHODS.join(', ')}`).default('client_secret_basic'),
+    // private_key_jwt (RFC 7523, OIDC Core 9): the client's public keys, inline or where the IdP fetches them.
+    jwks: publicJwks.optional(),
+    jwks_uri: z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' }).optional(),
+    token_endpoint_auth_signing_alg: z.enum(['RS256', 'PS256', 'ES256', 'EdDSA']).optional(),
     // Back-Channel Logout 1.0 §2.2: where the IdP POSTs logout tokens (http(s), no fragment), and whether they carry sid.
     backchannel_logout_uri: z
       .url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
@@ -29,9 +48,12 @@ const clientSchema = z
   })
   .loose()
   .superRefine((c, ctx) => {
-    const isPublic = c.token_endpoint_auth_method === 'none';
-    if (isPublic && c.client_secret) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'a public client (none) has no secret' });
-    if (!isPublic && !c.client_secret) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'required for a confidential client' });
+    const method = c.token_endpoint_auth_method;
+    const usesSecret = method === 'client_secret_basic' || method === 'client_secret_post';
+    if (!usesSecret && c.client_secret) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: `a client authenticating with ${method} has no secret` });
+    if (usesSecret && !c.client_secret) ctx.addIssue({ code: 'custom', path: ['client_secret'], message: 'required for a confidential client' });
+    if (method === 'private_key_jwt' && !c.jwks === !c.jwks_uri) ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'private_key_jwt needs exactly one of jwks and jwks_uri' });
+    if (method !== 'private_key_jwt' && (c.jwks || c.jwks_uri)) ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'jwks and jwks_uri are for private_key_jwt only' });
   });
 
 export type ClientMetadata = z.output<typeof clientSchema>;

@@ -1,4 +1,4 @@
-// Picks the page language: ?lang= (remembered in a cookie), then the cookie, then Accept-Language; German first.
+// Picks the page language: ?lang= (remembered in a cookie), then the relying party's ui_locales, then the cookie, then Accept-Language; German first.
 export const LANGUAGES = ['de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -21,8 +21,18 @@ export function fromAcceptLanguage(header: string | undefined): Language {
   return ranked.map((r) => r.lang).find(isLanguage) ?? 'de';
 }
 
-export function pickLanguage(input: { query?: unknown; cookie?: string | undefined; acceptLanguage?: string | undefined }): Language {
+/** The first supported language of an OIDC `ui_locales` value (space-separated BCP 47 tags, OIDC Core 3.1.2.1), if any. */
+export function fromUiLocales(value: unknown): Language | undefined {
+  if (typeof value !== 'string') return undefined;
+  return value
+    .split(' ')
+    .map((tag) => tag.trim().slice(0, 2).toLowerCase())
+    .find(isLanguage);
+}
+
+export function pickLanguage(input: { query?: unknown; uiLocales?: unknown; cookie?: string | undefined; acceptLanguage?: string | undefined }): Language {
   if (isLanguage(input.query)) return input.query;
+  if (isLanguage(input.uiLocales)) return input.uiLocales;
   if (isLanguage(input.cookie)) return input.cookie;
   return fromAcceptLanguage(input.acceptLanguage);
 }

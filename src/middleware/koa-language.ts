@@ -5,12 +5,19 @@ import type { PageContext } from '../routes/render.js';
 import { switchLanguageUrl } from '../routes/render.js';
 
 export const LANGUAGE_COOKIE = 'fi_lang';
+/** The relying party's ui_locales for one hosted login; set by the provider's interaction URL, scoped to /interaction/<uid>. */
+export const UI_LOCALES_COOKIE = 'fi_ui_lang';
 
 export function language(): Middleware {
   return async function language(ctx, next) {
-    const lang = pickLanguage({ query: ctx.query.lang, cookie: ctx.cookies.get(LANGUAGE_COOKIE), acceptLanguage: ctx.get('accept-language') });
+    const lang = pickLanguage({ query: ctx.query.lang, uiLocales: ctx.cookies.get(UI_LOCALES_COOKIE), cookie: ctx.cookies.get(LANGUAGE_COOKIE), acceptLanguage: ctx.get('accept-language') });
     if (ctx.query.lang === lang) {
       ctx.cookies.set(LANGUAGE_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, signed: false, secure: ctx.secure });
+      // The person's own choice outranks the relying party's ui_locales for the rest of this login.
+      const interaction = /^\/interaction\/([^/]+)/.exec(ctx.path)?.[1];
+      if (interaction && ctx.cookies.get(UI_LOCALES_COOKIE)) {
+        ctx.cookies.set(UI_LOCALES_COOKIE, lang, { path: `/interaction/${interaction}`, httpOnly: true, sameSite: 'lax', signed: false, secure: ctx.secure });
+      }
     }
     const page: PageContext = { lang, switchLanguageUrl: switchLanguageUrl(ctx.url, lang) };
     ctx.state.page = page;

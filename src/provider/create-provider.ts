@@ -1,11 +1,13 @@
 // Configures node-oidc-provider: code flow with PKCE S256 only, our accounts and claims, step-up, first-party grants.
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { JWK } from 'jose';
-import type { ClientMetadata } from '../config/clients.js';
+import { CLIENT_AUTH_METHODS, type ClientMetadata } from '../config/clients.js';
 import type { ClientRoles } from '../config/client-roles.js';
 import type { AccountStore } from '../stores/account-store.js';
 import { accountClaims, SCOPE_CLAIMS } from './claims.js';
-import { buildInteractionPolicy } from './interaction-policy.js';
+import { fromUiLocales } from '../i18n/language.js';
+import { UI_LOCALES_COOKIE } from '../middleware/koa-language.js';
+import { buildInteractionPolicy, type InteractionPolicyDeps } from './interaction-policy.js';
 
 export interface ProviderPages {
   error(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }): Promise<void>;
@@ -27,6 +29,8 @@ export interface ProviderDeps {
   ttl: { interaction: number; session: number; refreshToken: number; accessToken: number };
   /** OIDC-5: single sign-on only into clients the account's role may use. */
   clientRoles: ClientRoles;
+  /** OIDC-6: when a session's second factor still counts for another authorization. */
+  sso: Pick<InteractionPolicyDeps, 'clock' | 'ssoGraceSeconds' | 'stillRemembered'>;
   /** Timeout of each request the provider makes to a relying party (back-channel logout, a client's jwks_uri), in ms; default 5000. */
   clientRequestTimeoutMs?: number;
 }
@@ -83,6 +87,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       introspection: { enabled: true },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
+      // OIDC Core 5.5: the claims request parameter (an essential acr with values is a step-up, see interaction-policy).
+      claimsParameter: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => deps.pages.logout(ctx, form),
@@ -90,8 +96,14 @@ export function createProvider(deps: ProviderDeps): Provider {
       },
     },
     interactions: {
-      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
-      policy: buildInteractionPolicy({ acrTwoFactor: deps.acr.twoFactor, accounts: deps.accounts, clientRoles: deps.clientRoles }),
+      url: (ctx, interaction) => {
+        // ui_locales (OIDC Core 3.1.2.1) chooses the hosted pages' language, before Accept-Language: kept for this login only.
+        const lang = fromUiLocales(ctx.oidc.params?.ui_locales);
+        const path = `/interaction/${interaction.uid}`;
+        if (lang) ctx.cookies.set(UI_LOCALES_COOKIE, lang, { path, httpOnly: true, sameSite: 'lax', signed: false, secure: ctx.secure, maxAge: deps.ttl.interaction * 1000 });
+        return path;
+      },
+      policy: buildInteractionPolicy({ acrTwoFactor: deps.acr.twoFactor, accounts: deps.accounts, clientRoles: deps.clientRoles, ...deps.sso }),
     },
     async findAccount(_ctx, sub) {
       const account = await deps.accounts.findById(sub);
@@ -126,7 +138,14 @@ export function createProvider(deps: ProviderDeps): Provider {
       RefreshToken: deps.ttl.refreshToken,
     },
     clientDefaults: { id_token_signed_response_alg: 'RS256' },
-    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      // private_key_jwt only (client_secret_jwt is not offered, so no HS* here).
+      clientAuthSigningAlgValues: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+    },
+    // Exactly the methods a client can be registered with in OIDC_CLIENTS_FILE (src/config/clients.ts).
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
+    discovery: { ui_locales_supported: ['de', 'en'] },
     enableHttpPostMethods: postMethods,
     fetch: clientRequestFetch(deps.clientRequestTimeoutMs ?? 5000),
   };

@@ -1,13 +1,13 @@
 // The provider's own pages (errors, logout) in our layout and language, without inline script.
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { pickLanguage } from '../i18n/language.js';
+import { fromUiLocales, pickLanguage } from '../i18n/language.js';
 import { hasMessage, translate } from '../i18n/messages.js';
 import { LANGUAGE_COOKIE } from '../middleware/koa-language.js';
 import { type RenderPage, switchLanguageUrl } from '../routes/render.js';
 import type { ProviderPages } from './create-provider.js';
 
 function pageOf(ctx: KoaContextWithOIDC) {
-  const lang = pickLanguage({ query: ctx.query.lang, cookie: ctx.cookies.get(LANGUAGE_COOKIE), acceptLanguage: ctx.get('accept-language') });
+  const lang = pickLanguage({ query: ctx.query.lang, uiLocales: fromUiLocales(ctx.oidc?.params?.ui_locales), cookie: ctx.cookies.get(LANGUAGE_COOKIE), acceptLanguage: ctx.get('accept-language') });
   return { lang, switchLanguageUrl: switchLanguageUrl(ctx.url, lang) };
 }
 

@@ -19,6 +19,8 @@ export function bearerAuth(opts: { provider: Provider; accounts: AccountStore; r
     if (!match) throw new AppError('api.unauthorized', 401);
     const token = await opts.provider.AccessToken.find(match[1]!);
     if (!token || token.isExpired || !token.accountId) throw new AppError('api.unauthorized', 401);
+    // A DPoP-bound token (RFC 9449) is worthless without its proof; these APIs take Bearer tokens only.
+    if (token.jkt) throw new AppError('api.unauthorized', 401);
     if (opts.clientIds && !opts.clientIds.includes(String(token.clientId))) throw new AppError('api.forbidden', 403);
     const account = await opts.accounts.findById(token.accountId);
     if (!account || !opts.roles.includes(account.role)) throw new AppError('api.forbidden', 403);

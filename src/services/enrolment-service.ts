@@ -42,6 +42,8 @@ interface PendingEnrolment {
   accountId: string;
   codeHash: string;
   expiresAt: number;
+  /** The number the activation code went to (a right code confirms it). */
+  sentTo?: string;
 }
 
 export interface CompleteEnrolment {
@@ -84,7 +86,7 @@ export class EnrolmentService {
 
     const id = `enr_${random.token(18)}`;
     const code = random.digits(settings.codeDigits);
-    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), expiresAt: now + settings.codeTtlMs };
+    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), expiresAt: now + settings.codeTtlMs, sentTo: account.mobile };
     await kv.set(this.key(id), JSON.stringify(pending), settings.codeTtlMs);
     const minutes = Math.round(settings.codeTtlMs / 60000);
     // Say only what happened: accepted ('sent'), no answer ('unknown': the code may still arrive and then works),
@@ -162,6 +164,8 @@ export class EnrolmentService {
     const account = await accounts.findById(pending.accountId);
     if (!account) throw new AppError('enrolment.codeExpired', 410);
     const now = clock.now();
+    // The right activation code proves the number it went to, if that is still the number on file (phone_number_verified).
+    if (pending.sentTo && pending.sentTo === account.mobile && account.mobileVerified !== account.mobile) await accounts.update(account.id, { mobileVerified: account.mobile }, now);
     const device: Device = {
       id: `dev_${random.token(18)}`,
       accountId: account.id,

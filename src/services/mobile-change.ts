@@ -88,7 +88,8 @@ export class MobileChangeService {
 
     const before = await this.deps.accounts.findById(accountId);
     const now = this.deps.clock.now();
-    const updated = await this.deps.accounts.update(accountId, { mobile: pending.newMobile }, now);
+    // The code went to the new number: it is confirmed (phone_number_verified).
+    const updated = await this.deps.accounts.update(accountId, { mobile: pending.newMobile, mobileVerified: pending.newMobile }, now);
     if (!before || !updated) throw new AppError('account.notFound', 404);
     await this.deps.audit.append({
       type: 'mobile.changed',

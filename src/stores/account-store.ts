@@ -23,12 +23,17 @@ export interface Account {
   twoFactorMethod: TwoFactorMethod;
   /** 0 = ask always, else 1..90 days (RD-1). */
   twoFactorIntervalDays: number;
+  /**
+   * The E.164 number at which an SMS code was last confirmed (login code, activation code, mobile number change);
+   * absent or null = never. `phone_number_verified` is true while it equals `mobile`, so a new number starts unverified.
+   */
+  mobileVerified?: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
 export type AccountPatch = Partial<
-  Pick<Account, 'email' | 'mobile' | 'name' | 'passwordHash' | 'twoFactorMethod' | 'twoFactorIntervalDays'>
+  Pick<Account, 'email' | 'mobile' | 'name' | 'passwordHash' | 'twoFactorMethod' | 'twoFactorIntervalDays' | 'mobileVerified'>
 >;
 
 export interface AccountStore {

@@ -172,6 +172,16 @@ export function accountStoreContract(name: string, makeStore: () => Promise<Acco
         expect(await store.findByEmail('new@example.test')).toEqual([]);
       });
 
+      it('keeps the number an SMS code confirmed (mobileVerified); a new mobile does not touch it', async () => {
+        await store.insertMany([account('a')]);
+        expect((await store.findById('a'))?.mobileVerified ?? null).toBeNull();
+        const confirmed = await store.update('a', { mobileVerified: '+491701234567', mobile: '+491701234567' }, 2_000);
+        expect(confirmed).toMatchObject({ mobile: '+491701234567', mobileVerified: '+491701234567' });
+        const moved = await store.update('a', { mobile: '+491709999999' }, 3_000);
+        expect(moved).toMatchObject({ mobile: '+491709999999', mobileVerified: '+491701234567' });
+        expect(await store.findById('a')).toMatchObject({ mobileVerified: '+491701234567' });
+      });
+
       it('returns null for an unknown id and creates nothing', async () => {
         expect(await store.update('unknown', { name: 'x' }, 2_000)).toBeNull();
         expect(await store.findById('unknown')).toBeNull();

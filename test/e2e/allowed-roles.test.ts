@@ -75,6 +75,16 @@ describe('the refusal page', () => {
     expect(page.html).toContain(translate('en', 'notice.roleRefused.text', { client: 'FinanceCloud', audience: 'customers' }));
   });
 
+  it('its language link leads back to the login form in the other language (not to an error)', async () => {
+    const browser = new Browser();
+    const page = await passwordLogin(browser, cloud, await cloud.start(), '100001', PASSWORD);
+    const link = /<a class="lang" href="([^"]+)"/.exec(page.html)![1]!.replaceAll('&amp;', '&');
+    const english = await browser.go(new URL(link, page.url).toString());
+    expect(english.status).toBe(200);
+    expect(english.html).toContain('<html lang="en">');
+    expect(english.html).toContain('name="password"');
+  });
+
   it('a wrong password says "wrong password", not which portal the account belongs to', async () => {
     const page = await passwordLogin(new Browser(), cloud, await cloud.start(), '100001', 'falsch-falsch-falsch');
     expect(page.status).toBe(401);

@@ -121,6 +121,22 @@ describe('back-channel logout', () => {
     ]);
   });
 
+  it('a delivery the provider\'s own logout could not make (503) is retried and audited with its attempts', async () => {
+    const browser = new Browser();
+    const { tokens } = await signIn(browser, cloud);
+    const sid = (await cloud.verifyIdToken(tokens.id_token!)).sid;
+    const count = receiver.received.filter((r) => r.clientId === 'financecloud').length;
+    receiver.failNext('financecloud', 1, 503);
+    const endUrl = client.buildEndSessionUrl(cloud.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: cloud.postLogoutRedirectUri! });
+    const confirm = await browser.go(endUrl.toString());
+    expect((await browser.submit(confirm, '/session/end', { logout: 'yes' }, cloud.postLogoutRedirectUri)).status).toBe(0);
+
+    const mine = await receiver.waitFor('financecloud', count + 1);
+    expect(mine.at(-1)!.claims).toMatchObject({ sid });
+    const delivered = await audit(idp, 'backchannel_logout.delivered');
+    expect(delivered.find((e) => e.details.sid === sid)?.details).toEqual({ clientId: 'financecloud', sid, reason: 'logout', attempts: 2 });
+  });
+
   it('"this wasn\'t me" ends the account\'s sessions and tells the relying parties', async () => {
     const browser = new Browser();
     const { tokens } = await signIn(browser, cloud);

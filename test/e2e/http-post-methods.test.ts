@@ -1,5 +1,8 @@
 // POST at the authorization and end-session endpoints (OIDC Core 3.1.2.1, RP-Initiated Logout 1.0 §2) when the issuer is https; GET only on plain http.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as client from 'openid-client';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { Browser } from '../helpers/browser.js';
@@ -21,8 +24,12 @@ describe('https issuer (behind a TLS-terminating proxy)', () => {
   const proxied = behindTlsProxy();
 
   beforeAll(async () => {
-    idp = await startTestIdp({ https: true });
-    rp = await RelyingParty.discover(idp, 'financecloud', proxied);
+    // FinanceCloud alone: the demo FinanceApp (a native client) may not use https URIs on localhost, which this issuer is.
+    const demo = JSON.parse(readFileSync(new URL('../../config/demo-clients.json', import.meta.url), 'utf8')) as { client_id: string }[];
+    const file = join(mkdtempSync(join(tmpdir(), 'fi-post-')), 'clients.json');
+    writeFileSync(file, JSON.stringify(demo.filter((c) => c.client_id === 'financecloud')));
+    idp = await startTestIdp({ https: true, env: { OIDC_CLIENTS_FILE: file } });
+    rp = await RelyingParty.discover(idp, 'financecloud', { fetch: proxied });
   });
   afterAll(async () => idp.close());
 

@@ -58,6 +58,8 @@ describe('mobile number change', () => {
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ accessNumber: '200003', mobile: '+4915133333399' });
     expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915133333399');
+    // The code went to the new number: phone_number_verified holds for it.
+    expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobileVerified).toBe('+4915133333399');
 
     const [event] = await idp.container.audit.list({ accountId: 'acc_shared1', type: 'mobile.changed' });
     expect(event).toMatchObject({ type: 'mobile.changed', details: { old: '+49151 ••••• 03', new: '+49151 ••••• 99', requestedBy: 'acc_broker', confirmedBy: 'acc_broker' } });

@@ -21,11 +21,15 @@ export class RelyingParty {
     private readonly fetcher?: typeof fetch,
   ) {}
 
-  /** `fetcher`: how the relying party's requests travel (behindTlsProxy() for an https issuer). */
-  static async discover(idp: TestIdp, clientId: string, fetcher?: typeof fetch): Promise<RelyingParty> {
+  /**
+   * `fetch`: how the relying party's requests travel (behindTlsProxy() for an https issuer); `auth`: its token
+   * endpoint authentication when not the secret (e.g. client.PrivateKeyJwt).
+   */
+  static async discover(idp: TestIdp, clientId: string, opts: { fetch?: typeof fetch; auth?: client.ClientAuth } = {}): Promise<RelyingParty> {
+    const fetcher = opts.fetch;
     const meta = idp.container.clients.find((c) => c.client_id === clientId);
     if (!meta) throw new Error(`no client ${clientId}`);
-    const auth = meta.client_secret ? client.ClientSecretBasic(meta.client_secret) : client.None();
+    const auth = opts.auth ?? (meta.client_secret ? client.ClientSecretBasic(meta.client_secret) : client.None());
     const config = await client.discovery(new URL(idp.url), clientId, meta.client_secret ? { client_secret: meta.client_secret } : {}, auth, {
       execute: [client.allowInsecureRequests],
       ...(fetcher ? { [client.customFetch]: fetcher as client.CustomFetch } : {}),

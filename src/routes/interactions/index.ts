@@ -22,6 +22,11 @@ export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], ex
   const router = new Router({ prefix: '/interaction/:uid' });
   router.get('/', ...forms, showLogin(deps));
   router.post('/login', ...forms, submitPassword(deps));
+  // The language link of a page answering POST /login (an error, a refusal) leads here: back to the form in that language.
+  router.get('/login', function loginPageAgain(ctx) {
+    const lang = ctx.query.lang === 'en' || ctx.query.lang === 'de' ? `?lang=${ctx.query.lang}` : '';
+    ctx.redirect(`/interaction/${encodeURIComponent(ctx.params.uid!)}${lang}`);
+  });
   router.get('/second-factor', ...forms, showSecondFactor(deps));
   router.get('/approval', ...forms, showApproval(deps));
   router.get('/approval/events', approvalEvents(deps));

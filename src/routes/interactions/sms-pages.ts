@@ -104,6 +104,8 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
       return renderSms(ctx, deps, login, account, { error: e });
     }
     login.secondFactor = { method: 'sms', at: deps.clock.now() };
+    // The right code proves the number on file (phone_number_verified).
+    if (account.mobileVerified !== account.mobile) await deps.accounts.update(account.id, { mobileVerified: account.mobile }, deps.clock.now());
     await deps.rememberedBrowsers.remember(ctx, account);
     await finishLogin(ctx, deps, login);
   };

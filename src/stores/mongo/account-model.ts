@@ -18,6 +18,7 @@ function accountSchema(): Schema<AccountDoc> {
       passwordHash: { type: String, default: null },
       twoFactorMethod: { type: String, required: true, enum: TWO_FACTOR_METHODS },
       twoFactorIntervalDays: { type: Number, required: true },
+      mobileVerified: { type: String, default: null },
       createdAt: { type: Number, required: true },
       updatedAt: { type: Number, required: true },
     },

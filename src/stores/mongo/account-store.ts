@@ -3,7 +3,7 @@ import { mongo, type Connection, type Model } from 'mongoose';
 import { type Account, type AccountPatch, type AccountStore, DuplicateAccountError } from '../account-store.js';
 import { type AccountDoc, accountModel } from './account-model.js';
 
-const PATCHABLE = ['email', 'mobile', 'name', 'passwordHash', 'twoFactorMethod', 'twoFactorIntervalDays'] as const;
+const PATCHABLE = ['email', 'mobile', 'name', 'passwordHash', 'twoFactorMethod', 'twoFactorIntervalDays', 'mobileVerified'] as const;
 
 export class MongoAccountStore implements AccountStore {
   private readonly accounts: Model<AccountDoc>;
@@ -129,6 +129,7 @@ function toAccount(doc: AccountDoc): Account {
     passwordHash: doc.passwordHash ?? null,
     twoFactorMethod: doc.twoFactorMethod,
     twoFactorIntervalDays: doc.twoFactorIntervalDays,
+    ...(doc.mobileVerified ? { mobileVerified: doc.mobileVerified } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
