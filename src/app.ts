@@ -26,6 +26,8 @@ import { accountRoutes } from './routes/account/index.js';
 import { brokerRoutes } from './routes/broker/index.js';
 import { bearerAuth } from './routes/api-auth.js';
 import { ACCOUNT_CLIENT_ID } from './config/account-client.js';
+import { providerPaths } from './provider/provider-paths.js';
+import { AppError } from './shared/errors.js';
 
 export interface BuiltApp {
   app: Koa;
@@ -122,6 +124,7 @@ export function buildApp(c: Container): BuiltApp {
       clock: c.clock,
       random: c.random,
       acrTwoFactor: c.config.acrTwoFactor,
+      currentBrowserId: rememberedBrowserCookies(c.rememberedBrowsers).currentId,
     },
     forms,
   );
@@ -133,6 +136,11 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(broker.routes());
 
+  const isProviderPath = providerPaths(c.provider);
+  app.use(async function notFound(ctx, next) {
+    if (!isProviderPath(ctx.path)) throw new AppError('error.notFound', 404);
+    await next();
+  });
   app.use(async function oidcProvider(ctx) {
     ctx.respond = false;
     await oidc(ctx.req, ctx.res);

@@ -24,13 +24,21 @@ export class FailureLimiter {
 
   /** Records one failure; returns the lock end when this failure locked the subject. */
   async recordFailure(subject: string, policy: FailureLimitPolicy): Promise<number | null> {
+    return (await this.record(subject, policy)).lockedUntil;
+  }
+
+  /**
+   * Records one failure (INCR first, then the check: simultaneous failures cannot slip past the limit).
+   * Returns the lock end when this failure locked the subject, and how many failures are left before the lock.
+   */
+  async record(subject: string, policy: FailureLimitPolicy): Promise<{ lockedUntil: number | null; left: number }> {
     const now = this.clock.now();
     const bucket = Math.floor(now / policy.windowMs);
     const count = await this.kv.incr(`${this.prefix}:fail:${subject}:${bucket}`, policy.windowMs);
-    if (count < policy.maxFailures) return null;
+    if (count < policy.maxFailures) return { lockedUntil: null, left: policy.maxFailures - count };
     const until = now + policy.lockMs;
     await this.kv.set(`${this.prefix}:lock:${subject}`, String(until), policy.lockMs);
-    return until;
+    return { lockedUntil: until, left: 0 };
   }
 
   /** Forgets the failures of the current window (after a success), for all subjects at once. */

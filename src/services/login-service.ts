@@ -6,8 +6,11 @@ import type { PasswordHasher } from './password-hasher.js';
 
 export type LoginResult =
   | { kind: 'ok'; account: Account }
-  /** Wrong password, unknown id or no password set: indistinguishable on purpose. */
-  | { kind: 'invalid' }
+  /**
+   * Wrong password, unknown id or no password set: indistinguishable on purpose. `left`: failures left before the
+   * lock (counted per login id, so an unknown id counts down the same way).
+   */
+  | { kind: 'invalid'; left?: number }
   | { kind: 'locked'; until: number }
   /** A correct password for one of several accounts sharing this email: use the access number (ACC-2). */
   | { kind: 'ambiguousEmail' };
@@ -62,13 +65,14 @@ export class LoginService {
     }
 
     if (matches.length === 0) {
-      const lockEnds = await Promise.all([
-        limiter.recordFailure(ipSubject, perIp),
-        limiter.recordFailure(idSubject, perAccount),
-        ...accountSubjects.map((s) => limiter.recordFailure(s, perAccount)),
+      const [byIp, ...byId] = await Promise.all([
+        limiter.record(ipSubject, perIp),
+        limiter.record(idSubject, perAccount),
+        ...accountSubjects.map((s) => limiter.record(s, perAccount)),
       ]);
-      const until = Math.max(0, ...lockEnds.map((l) => l ?? 0));
-      return until > 0 ? { kind: 'locked', until } : { kind: 'invalid' };
+      const until = Math.max(0, byIp!.lockedUntil ?? 0, ...byId.map((r) => r.lockedUntil ?? 0));
+      // Counted for the login id as typed only: the account's own count would tell whether an email belongs to it.
+      return until > 0 ? { kind: 'locked', until } : { kind: 'invalid', left: byId[0]!.left };
     }
     if (candidates.length > 1) return { kind: 'ambiguousEmail' };
 

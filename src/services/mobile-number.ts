@@ -14,3 +14,14 @@ export function normaliseMobile(input: string, defaultCountry: 'DE' = 'DE'): str
 export function maskMobile(e164: string): string {
   return `${e164.slice(0, 6)} ••••• ${e164.slice(-2)}`;
 }
+
+/**
+ * A mobile number as people read it: German mobile numbers as "+49 151 1111 1101" (network prefix, then blocks of
+ * four), others in the international format of libphonenumber; the input unchanged when it cannot be parsed.
+ */
+export function formatMobile(e164: string): string {
+  const german = /^\+49(1[5-7]\d)(\d{6,9})$/.exec(e164);
+  if (german) return `+49 ${german[1]} ${german[2]!.replace(/(\d{4})(?=\d)/g, '$1 ')}`;
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed ? parsed.formatInternational() : e164;
+}

@@ -25,3 +25,13 @@ export function summariseUserAgent(ua: string | undefined): string {
   const b = browser ? `${browser[1]} ${browser[0]![1]}` : 'Browser';
   return system ? `${b} (${system})` : b;
 }
+
+export type DevicePlatform = 'ios' | 'android' | 'desktop';
+
+/** Which app store fits the device the browser runs on (from its User-Agent); 'desktop' when it is not a phone or tablet. */
+export function platformOf(ua: string | undefined): DevicePlatform {
+  const text = ua ?? '';
+  if (/iPhone|iPad|iPod/.test(text)) return 'ios';
+  if (/Android/.test(text)) return 'android';
+  return 'desktop';
+}

@@ -47,7 +47,7 @@ export function demoRoutes(deps: DemoDeps): Router {
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = await deps.render(view, page, { dt: demoTranslator(page.lang), ...locals });
+    ctx.body = await deps.render(view, page, { dt: demoTranslator(page.lang), wide: true, ...locals });
   }
 
   function describeClient(demo: DemoClient) {

@@ -16,6 +16,7 @@ import {
   showSecondFactor,
 } from './approval-pages.js';
 import { resendSmsCode, showSmsCode, submitSmsCode } from './sms-pages.js';
+import { redirectToPage } from '../flash.js';
 
 export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], extra: (router: Router) => void = () => {}): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
@@ -33,6 +34,13 @@ export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], ex
   router.post('/sms/resend', ...forms, resendSmsCode(deps));
   router.get('/finish', finishApproved(deps));
   router.get('/abort', abortLogin(deps));
+  // A reload, Back or the language switch after a POST asks for these URLs by GET: show the page they belong to.
+  const page = (suffix: string) => redirectToPage((ctx) => `/interaction/${encodeURIComponent(String(ctx.params.uid))}${suffix}`);
+  router.get('/login', page(''));
+  router.get('/approval/resend', page('/approval'));
+  router.get('/approval/cancel', page('/approval'));
+  router.get('/notice/email', page('/approval'));
+  router.get('/sms/resend', page('/sms'));
   extra(router);
   return router;
 }

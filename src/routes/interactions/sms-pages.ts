@@ -8,6 +8,7 @@ import type { Account } from '../../stores/account-store.js';
 import { maskMobile } from '../../services/mobile-number.js';
 import { translate } from '../../i18n/messages.js';
 import { isAppError, type AppError } from '../../shared/errors.js';
+import { readSmsCode } from '../sms-code-input.js';
 
 async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, extra: { error?: AppError | null; info?: string | null } = {}): Promise<void> {
   const lang = ctx.state.page.lang;
@@ -81,8 +82,8 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
     if (!loaded) return;
     const { login, account } = loaded;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const code = typeof body.code === 'string' ? body.code.slice(0, 20) : '';
     try {
+      const code = readSmsCode(body.code);
       await deps.smsCodes.verify({ loginUid: login.uid, accountId: account.id, code });
     } catch (e) {
       if (!isAppError(e)) throw e;
