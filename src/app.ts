@@ -104,11 +104,11 @@ export function buildApp(c: Container): BuiltApp {
   app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
   app.use(mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]).routes());
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
-  if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink).routes());
+  if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
   app.use(statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent }).routes());
 
   if (c.config.nodeEnv === 'development') {
-    const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random });
+    const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random, ...(c.config.seedAccountsFile ? { seedAccountsFile: c.config.seedAccountsFile } : {}) });
     app.use(demo.routes());
   }
 
