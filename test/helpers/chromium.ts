@@ -26,7 +26,7 @@ export interface BrowserSession {
 }
 
 /** A fresh persistent Chromium profile (service workers and WebAuthn need a real profile). */
-export async function launchChromium(opts: { locale?: string; viewport?: { width: number; height: number }; permissions?: string[]; origin?: string } = {}): Promise<BrowserSession> {
+export async function launchChromium(opts: { locale?: string; viewport?: { width: number; height: number }; permissions?: string[]; origin?: string; userAgent?: string } = {}): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'fi-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -34,6 +34,7 @@ export async function launchChromium(opts: { locale?: string; viewport?: { width
     headless: true,
     locale: opts.locale ?? 'de-DE',
     viewport: opts.viewport ?? { width: 420, height: 860 },
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
   });
   if (opts.permissions && opts.origin) await context.grantPermissions(opts.permissions, { origin: opts.origin });
   const page = context.pages()[0] ?? (await context.newPage());
