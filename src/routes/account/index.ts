@@ -43,6 +43,9 @@ const DONE: Record<string, string> = {
   device: 'account.done.device',
 };
 
+/** Platforms as people write them. */
+const PLATFORM_NAMES: Record<string, string> = { ios: 'iOS', android: 'Android', web: 'Web-App' };
+
 function formatDate(ms: number, lang: string): string {
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(ms);
 }
@@ -125,7 +128,7 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
         lastUsedAt: formatDate(b.lastUsedAt, page.lang),
         expiresAt: formatDate(b.expiresAt, page.lang),
       })),
-      devices: devices.map((d) => ({ id: d.id, name: d.name, platform: d.platform, osVersion: d.osVersion, createdAt: formatDate(d.createdAt, page.lang) })),
+      devices: devices.map((d) => ({ id: d.id, name: d.name, platform: PLATFORM_NAMES[d.platform] ?? d.platform, osVersion: d.osVersion, createdAt: formatDate(d.createdAt, page.lang) })),
       done: doneKey ? translate(page.lang, doneKey) : undefined,
     });
   });
