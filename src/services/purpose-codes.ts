@@ -52,6 +52,8 @@ interface StoredCode {
 
 export interface SendCodeInput {
   purpose: CodePurpose;
+  /** Language of the SMS text: the one the person uses (page or app); German when absent. */
+  lang?: 'de' | 'en';
   /** The flow the code belongs to; verify() must name the same one. */
   flowId: string;
   /**
@@ -70,10 +72,20 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
 
-const TEXTS: Record<CodePurpose, (code: string, minutes: number) => string> = {
-  login: (code, minutes) => `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
-  password: (code, minutes) => `Ihr financeIDENT Code zum Setzen des Passworts: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
-  mobile_change: (code, minutes) => `Ihr financeIDENT Code zur Bestätigung dieser Mobilfunknummer: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+/** The SMS texts in the language of the person who asked for the code (German when unknown). */
+const TEXTS: Record<CodePurpose, Record<'de' | 'en', (code: string, minutes: number) => string>> = {
+  login: {
+    de: (code, minutes) => `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+    en: (code, minutes) => `Your financeIDENT sign-in code: ${code} (valid for ${minutes} min). Never share it.`,
+  },
+  password: {
+    de: (code, minutes) => `Ihr financeIDENT Code zum Setzen des Passworts: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+    en: (code, minutes) => `Your financeIDENT code for setting your password: ${code} (valid for ${minutes} min). Never share it.`,
+  },
+  mobile_change: {
+    de: (code, minutes) => `Ihr financeIDENT Code zur Bestätigung dieser Mobilfunknummer: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+    en: (code, minutes) => `Your financeIDENT code to confirm this mobile number: ${code} (valid for ${minutes} min). Never share it.`,
+  },
 };
 
 export class PurposeCodeService {
@@ -126,7 +138,7 @@ export class PurposeCodeService {
     const stored: StoredCode = { id, subject: input.subject, codeHash: hashCode(id, code).toString('base64url'), sentAt: now, expiresAt: now + s.codeTtlMs, void: false };
     await kv.set(this.key(p, input.flowId), JSON.stringify(stored), s.codeTtlMs);
     if (input.to) {
-      const text = TEXTS[p](code, Math.round(s.codeTtlMs / 60_000));
+      const text = TEXTS[p][input.lang ?? 'de'](code, Math.round(s.codeTtlMs / 60_000));
       await sms.send({ to: input.to, text, purpose: p, idempotencyKey: id, ...(input.accountId ? { accountId: input.accountId } : {}) });
     }
     return { sentAt: now, expiresAt: stored.expiresAt };

@@ -29,6 +29,8 @@ beforeAll(async () => {
   idp = await startTestIdp({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' } });
   demoIdp = await startTestIdp({ env: { NODE_ENV: 'development' } });
   customer = await enrolDevice(idp, '200001');
+  // A second SMS account, so the English round does not wait out the first one's 30 s resend cool-down.
+  await idp.container.accounts.update('acc_subbroker', { twoFactorMethod: 'sms' }, Date.now());
   demoDevice = await enrolDevice(demoIdp, '100001');
   rp = await RelyingParty.discover(idp, 'financecloud');
 }, 60_000);
@@ -64,11 +66,14 @@ describe.each([
   const alert = () => page.locator('#sms-error').innerText();
 
   it('SMS code: non-codes cost no try, wrong codes count down with the right plural, the right code signs in', async () => {
+    const smsId = lang === 'de' ? '200005' : '100003';
     await page.goto((await rp.start()).url);
-    await typePassword(page, lang, '200005');
+    await typePassword(page, lang, smsId);
     await page.waitForURL(/\/sms$/, WAIT);
-    const mobile = (await idp.container.accounts.findByAccessNumber('200005'))!.mobile!;
+    const mobile = (await idp.container.accounts.findByAccessNumber(smsId))!.mobile!;
     const code = lastCode(idp, mobile);
+    // The SMS is written in the language the person uses.
+    expect(idp.container.smsSink!.lastTo(mobile)!.text).toMatch(lang === 'de' ? /^Ihr financeIDENT Login-Code: \d{6} / : /^Your financeIDENT sign-in code: \d{6} /);
     const submit = async (typed: string) => {
       await page.getByLabel(text(lang, 'sms.code')).fill(typed);
       await page.getByRole('button', { name: text(lang, 'sms.submit'), exact: true }).click();
@@ -98,7 +103,9 @@ describe.each([
     await page.getByLabel(text(lang, 'login.loginId')).fill(loginId);
     await page.getByRole('button', { name: text(lang, 'password.forgot.submit') }).click();
     await h1('password.code.heading');
-    const code = lastCode(idp, (await idp.container.accounts.findByAccessNumber(loginId))!.mobile!);
+    const passwordMobile = (await idp.container.accounts.findByAccessNumber(loginId))!.mobile!;
+    const code = lastCode(idp, passwordMobile);
+    expect(idp.container.smsSink!.lastTo(passwordMobile)!.text).toMatch(lang === 'de' ? /^Ihr financeIDENT Code zum Setzen des Passworts/ : /^Your financeIDENT code for setting your password/);
     await page.getByLabel(text(lang, 'password.code.code')).fill(code);
     await page.getByLabel(text(lang, 'password.code.new'), { exact: true }).fill('Neues-Passwort-2026!');
     await page.getByLabel(text(lang, 'password.code.repeat')).fill('Anderes-Passwort-2026!');
@@ -249,7 +256,9 @@ describe.each([
       await p.fill('#password', 'Demo-Passwort-2026');
       await p.click('#enrol-submit');
       await p.locator('h1', { hasText: app['enrol.codeHeading'] }).waitFor(WAIT);
-      await p.fill('#code', lastCode(idp, (await idp.container.accounts.findByAccessNumber('100001'))!.mobile!));
+      const brokerMobile = (await idp.container.accounts.findByAccessNumber('100001'))!.mobile!;
+      expect(idp.container.smsSink!.lastTo(brokerMobile)!.text).toMatch(lang === 'de' ? /^Ihr financeIDENT Freischaltcode/ : /^Your financeIDENT activation code/);
+      await p.fill('#code', lastCode(idp, brokerMobile));
       await p.click('#enrol-register');
       await p.locator('h1', { hasText: app['enrol.doneHeading'] }).waitFor(WAIT);
       expect(await p.locator('#enrol-push').innerText()).toBe(app['enrol.doneNoPush']);

@@ -43,7 +43,7 @@ async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ logi
 
 async function sendCode(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account & { mobile: string }): Promise<AppError | null> {
   try {
-    await deps.smsCodes.send({ accountId: account.id, mobile: account.mobile, loginUid: login.uid, ip: ctx.ip });
+    await deps.smsCodes.send({ accountId: account.id, mobile: account.mobile, loginUid: login.uid, ip: ctx.ip, lang: ctx.state.page.lang });
     return null;
   } catch (e) {
     if (!isAppError(e)) throw e;

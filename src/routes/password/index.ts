@@ -67,7 +67,7 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
     const loginId = field(body, 'loginId', 254);
     let result;
     try {
-      result = await deps.passwords.start({ loginId, ip: ctx.ip, interaction });
+      result = await deps.passwords.start({ loginId, ip: ctx.ip, interaction, lang: page(ctx).lang });
     } catch (e) {
       if (!isAppError(e)) throw e;
       return showForgot(ctx, { interaction, loginId, error: message(ctx, e) }, e.status);
