@@ -4,8 +4,7 @@ import { createServer } from 'node:http';
 import { buildApp } from './app.js';
 import { loadConfig } from './config/load-config.js';
 import { buildContainer } from './container.js';
-import { enrolCommand, listedAccounts } from './routes/demo/listed-accounts.js';
-import { DEMO_PASSWORD } from './routes/demo/demo-accounts.js';
+import { welcomeText } from './welcome.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -16,7 +15,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   container.logger.info({ port, issuer: config.issuer, embedded: container.embedded }, 'financeIDENT IdP listening');
-  if (container.embedded) await printWelcome(config.issuer, config.seedAccountsFile);
+  if (container.embedded) process.stdout.write(await welcomeText(config.issuer, config.seedAccountsFile));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -36,35 +35,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-async function printWelcome(issuer: string, seedAccountsFile: string | undefined): Promise<void> {
-  const { seeded, accounts } = await listedAccounts(seedAccountsFile);
-  const firstApp = accounts.find((a) => a.method !== 'sms' && a.roleKey.includes('ustomer'))?.loginId ?? accounts[0]?.loginId ?? '200001';
-  const accountLines = seeded
-    ? [`  Accounts from SEED_ACCOUNTS_FILE (${accounts.length}; passwords as in your file):`, ...accounts.map((a) => `    ${a.loginId} ${a.roleKey.replace('role.', '')}${a.name ? ` ${a.name}` : ''} (${a.method === 'sms' ? 'SMS code' : 'app'})`)]
-    : [
-        '  Demo logins (password Demo-Passwort-2026 unless noted):',
-        '    100001 broker Maklerbüro Sommer · 100002 employee · 100003 sub-broker',
-        '    200001 customer Erika Mustermann (interval 7 days) · 200002 customer without mobile number',
-        '    200003 / 200004 share familie@example.de (200004: Demo-Passwort-2026-B) · 200005 SMS-only customer',
-      ];
-  const lines = [
-    '',
-    'financeIDENT IdP — embedded default (in-memory stores; nothing is kept after a restart)',
-    `  Try a login:      ${issuer}/demo   (FinanceCloud, FinanceApp and smartMSC demo pages)`,
-    `  My account:       ${issuer}/account`,
-    `  Web app:          ${issuer}/ident/`,
-    `  Broker area:      ${issuer}/broker`,
-    `  SMS inbox:        ${issuer}/dev/sms`,
-    `  Discovery:        ${issuer}/.well-known/openid-configuration`,
-    ...accountLines,
-    '  App accounts first need a device. In a second terminal (reads the activation code from the SMS inbox):',
-    `    ${enrolCommand(firstApp, seeded ? undefined : DEMO_PASSWORD)}`,
-    '  then approve a waiting sign-in with: npm run ident -- approve --number <number shown>',
-    '',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {
