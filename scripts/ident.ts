@@ -121,9 +121,10 @@ async function codeFromSmsSink(url: string, maskedMobile: string, since: number)
     return null;
   }
   if (!Array.isArray(messages)) return null;
-  const parts = maskedMobile.split(' ');
-  const prefix = parts[0] ?? '';
-  const suffix = parts.length > 1 ? (parts[parts.length - 1] ?? '') : '';
+  // "+49 151 ••••• 05": the digits before and after the dots.
+  const [head = '', ...rest] = maskedMobile.split('•');
+  const prefix = head.replace(/\s+/g, '');
+  const suffix = (rest.at(-1) ?? '').replace(/\s+/g, '');
   const activation = messages.filter((m) => m.purpose === 'activation' && m.to.startsWith(prefix) && m.to.endsWith(suffix));
   const fresh = activation.filter((m) => Date.parse(m.at) >= since - 5000);
   const sms = fresh[0] ?? activation[0];

@@ -12,7 +12,10 @@ export function normaliseMobile(input: string, defaultCountry: 'DE' = 'DE'): str
 
 /** "+49 151 ••••• 89": enough to recognise one's own number, not enough to learn it. */
 export function maskMobile(e164: string): string {
-  return `${e164.slice(0, 6)} ••••• ${e164.slice(-2)}`;
+  // The prefix as people write it: "+49 151" (German mobile), else the country code and the next three digits.
+  const german = /^\+49(1[5-7]\d)/.exec(e164);
+  const prefix = german ? `+49 ${german[1]}` : `${e164.slice(0, 3)} ${e164.slice(3, 6)}`;
+  return `${prefix} ••••• ${e164.slice(-2)}`;
 }
 
 /**

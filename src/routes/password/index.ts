@@ -133,7 +133,13 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
       return showCode(ctx, flow, { error: e, code: codeStillValid ? typed : '' });
     }
     ctx.cookies.set(PASSWORD_FLOW_COOKIE, null, { path: '/password', signed: true });
-    ctx.body = await deps.render('password/done', page(ctx), { interaction: flow.interaction });
+    // Post/redirect/get: a reload or the language switch shows "saved" again, not an expired form.
+    ctx.status = 303;
+    ctx.redirect(`/password/done${flow.interaction ? `?interaction=${flow.interaction}` : ''}`);
+  });
+
+  router.get('/done', ...forms, async (ctx) => {
+    ctx.body = await deps.render('password/done', page(ctx), { interaction: interactionParam(ctx.query.interaction) });
   });
 
   return router;
