@@ -92,6 +92,34 @@ describe.each([
     expect(page.url()).toBe(loginUrl);
   });
 
+  it('error pages say what to do next: "too large" leads back to the form, an ended login to the application', async () => {
+    await page.goto((await rp.start()).url);
+    await h1(lang, 'login.heading');
+    const loginUrl = page.url();
+    // A form post far over the size limit (as a broken or hostile page might send).
+    await page.evaluate(() => {
+      const form = document.querySelector('form[action$="/login"]') as HTMLFormElement;
+      const big = document.createElement('input');
+      big.type = 'hidden';
+      big.name = 'padding';
+      big.value = 'x'.repeat(40_000);
+      form.append(big);
+      form.submit();
+    });
+    await h1(lang, 'error.heading');
+    expect(await page.getByRole('alert').innerText()).toBe(text(lang, 'error.tooLarge'));
+    await checkPage(page, `ui-error-too-large-${lang}`);
+    await page.getByRole('link', { name: text(lang, 'notice.back') }).click();
+    await h1(lang, 'login.heading');
+    expect(page.url()).toBe(loginUrl);
+
+    await page.goto(`${idp.url}/interaction/gibt-es-nicht-mehr`);
+    await h1(lang, 'error.heading');
+    expect(await page.getByRole('alert').innerText()).toBe(text(lang, 'error.interactionExpired'));
+    expect(await page.locator('#error-next').innerText()).toBe(text(lang, 'error.next.app'));
+    await checkPage(page, `ui-error-expired-${lang}`);
+  });
+
   it('an expired form (CSRF check fails) comes back with a fresh token, says why, and then works', async () => {
     await page.goto((await rp.start()).url);
     await h1(lang, 'login.heading');
