@@ -88,6 +88,13 @@ describe.each([
     for (let left = 4; left >= 1; left--) {
       await submit(wrong);
       expect(await alert()).toBe(text(lang, 'sms.wrong', { left }));
+      if (left === 4) {
+        // Post/redirect/get: a reload shows the form again and sends nothing (no try is spent).
+        expect(new URL(page.url()).pathname).toMatch(/\/sms$/);
+        await page.reload();
+        await page.getByLabel(text(lang, 'sms.code')).waitFor(WAIT);
+        expect(await page.locator('#sms-error').count()).toBe(0);
+      }
     }
     expect(await alert()).toBe(lang === 'de' ? 'Der Code ist nicht richtig. Noch 1 Versuch.' : 'The code is not correct. 1 try left.');
     await checkPage(page, `ui-sms-one-try-left-${lang}`);

@@ -39,7 +39,8 @@ export function showLogin(deps: InteractionDeps): Middleware {
     // The user cancelled (or the login ended otherwise): the relying party gets its answer, not the form again.
     if (details.result && 'error' in details.result) return ctx.redirect(details.returnTo);
     const page = ctx.state.page as PageContext;
-    const flash = readFlash(ctx);
+    const read = readFlash(ctx);
+    const flash = read && (read.key.startsWith('login.') || read.key.startsWith('notice.')) ? read : null;
     if (flash?.key === 'notice.noMobile.text' && flash.values?.accountId) return showNoMobile(ctx, deps, details.uid, flash.values.accountId);
     const loginHint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
     let error: string | undefined;

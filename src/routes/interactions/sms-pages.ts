@@ -7,7 +7,8 @@ import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
 import { maskMobile } from '../../services/mobile-number.js';
 import { translate } from '../../i18n/messages.js';
-import { isAppError, type AppError } from '../../shared/errors.js';
+import { AppError, isAppError } from '../../shared/errors.js';
+import { clearFlash, readFlash, setFlash } from '../flash.js';
 import { readSmsCode } from '../sms-code-input.js';
 
 async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, extra: { error?: AppError | null; info?: string | null } = {}): Promise<void> {
@@ -57,7 +58,10 @@ export function showSmsCode(deps: InteractionDeps): Middleware {
     const loaded = await loadSmsLogin(ctx, deps);
     if (!loaded) return;
     const { login, account } = loaded;
-    const error = (await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account);
+    const flash = readFlash(ctx);
+    if (flash) clearFlash(ctx, `/interaction/${login.uid}`);
+    const shown = flash?.key.startsWith('sms.') ? new AppError(flash.key, flash.status ?? 400, flash.params ?? {}) : null;
+    const error = shown ?? ((await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account));
     const info = typeof ctx.query.info === 'string' && ctx.query.info === 'sms.resent' ? ctx.query.info : null;
     await renderSms(ctx, deps, login, account, { error, info });
   };
@@ -87,7 +91,10 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
       await deps.smsCodes.verify({ loginUid: login.uid, accountId: account.id, code });
     } catch (e) {
       if (!isAppError(e)) throw e;
-      return renderSms(ctx, deps, login, account, { error: e });
+      // Post/redirect/get: a reload cannot send the same wrong code again (and cost a try).
+      setFlash(ctx, `/interaction/${login.uid}`, { key: e.code, params: e.params, status: e.status });
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${login.uid}/sms`);
     }
     login.secondFactor = { method: 'sms', at: deps.clock.now() };
     await deps.rememberedBrowsers.remember(ctx, account);

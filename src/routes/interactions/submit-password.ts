@@ -4,7 +4,7 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { demandsFreshSecondFactor, loadInteraction } from './load-interaction.js';
 import { continueAfterPassword } from './second-factor.js';
 import { AppError } from '../../shared/errors.js';
-import { setFlash } from '../flash.js';
+import { clearFlash, setFlash } from '../flash.js';
 
 export function submitPassword(deps: InteractionDeps): Middleware {
   return async function submitPassword(ctx: Context) {
@@ -52,6 +52,7 @@ export function submitPassword(deps: InteractionDeps): Middleware {
     }
     const clientId = String(details.params.client_id ?? '');
     if (!clientId) throw new AppError('error.interactionExpired', 400);
+    clearFlash(ctx, `/interaction/${details.uid}`); // the password is right: earlier messages are done with
     const pending = {
       uid: details.uid,
       accountId: account.id,
