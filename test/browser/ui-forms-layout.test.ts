@@ -126,6 +126,11 @@ describe.each([
     await page.getByLabel(text(lang, 'password.code.repeat')).fill('Neues-Passwort-2026!');
     await page.getByRole('button', { name: text(lang, 'password.code.submit') }).click();
     await h1('password.done.heading');
+    // A GET page: reloading it shows "saved" again, not an expired form.
+    expect(new URL(page.url()).pathname).toBe('/password/done');
+    await page.reload();
+    await h1('password.done.heading');
+    await checkPage(page, `ui-password-done-${lang}`);
   });
 
   it('no mobile number on file: the broker\'s number is shown for people, and the copy does not assume a gender', async () => {
