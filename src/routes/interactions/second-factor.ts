@@ -28,7 +28,7 @@ export async function startSecondFactor(ctx: Context, deps: InteractionDeps, log
   const devices = await deps.devices.listByAccount(account.id);
   if (devices.length === 0) {
     // On a phone the QR code (for another device) is no use, and only its own store matters.
-    const platform = platformOf(ctx.get('user-agent'));
+    const platform = platformOf(ctx.get('user-agent'), ctx.get('sec-ch-ua-platform') || undefined);
     const app = webappMessages(ctx.state.page.lang);
     ctx.body = await deps.render('interactions/no-device', ctx.state.page, {
       uid: login.uid,
