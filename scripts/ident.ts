@@ -1,6 +1,7 @@
 // The financeIDENT device simulator: enrol a key, list and answer approvals, manage devices — from the terminal.
 // Usage: npm run ident -- <command> [flags]   (npm run ident -- help)
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -23,7 +24,9 @@ Befehle:
 
 Gemeinsame Optionen:
   --url URL               Server (sonst $IDP_URL, sonst http://localhost:3000)
-  --state FILE            Gerätedatei mit privatem Schlüssel (Standard .ident-device.json)
+  --login L               welcher Zugang (Zugangsnummer); nötig, wenn mehrere registriert sind
+  --state FILE            Gerätedatei mit privatem Schlüssel (Standard: .ident/<Zugangsnummer>.json,
+                          eine Datei je Zugang; der Ordner .ident/ ist von git ausgenommen)
 
 Exit-Code: 0 Erfolg, 1 vom Server abgelehnt, 2 Aufruffehler.`;
 
@@ -55,8 +58,17 @@ function serverUrl(flags: Flags, state?: DeviceKeyState): string {
   return (flags.url ?? process.env.IDP_URL ?? state?.url ?? 'http://localhost:3000').replace(/\/+$/, '');
 }
 
+/** Keys of the simulated devices: one file per account, in a folder git ignores (.gitignore). */
+const STATE_DIR = '.ident';
+
+/** The device file of an account: --state, else .ident/<access number>.json (the only one when there is just one). */
 function statePath(flags: Flags): string {
-  return flags.state ?? '.ident-device.json';
+  if (flags.state) return flags.state;
+  if (flags.login) return join(STATE_DIR, `${flags.login.replace(/[^A-Za-z0-9@._-]/g, '_')}.json`);
+  const files = existsSync(STATE_DIR) ? readdirSync(STATE_DIR).filter((f) => f.endsWith('.json')) : [];
+  if (files.length === 1) return join(STATE_DIR, files[0]!);
+  if (files.length === 0) throw new UsageError('Noch kein Gerät registriert. Bitte zuerst "enrol --login L --password P" ausführen.');
+  throw new UsageError(`Mehrere Zugänge registriert (${files.map((f) => f.replace(/\.json$/, '')).join(', ')}): bitte --login angeben.`);
 }
 
 function loadState(flags: Flags): DeviceKeyState {
@@ -73,6 +85,7 @@ function loadState(flags: Flags): DeviceKeyState {
 }
 
 function saveState(path: string, state: DeviceKeyState): void {
+  if (path.startsWith(`${STATE_DIR}/`)) mkdirSync(STATE_DIR, { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }
@@ -108,13 +121,24 @@ async function codeFromSmsSink(url: string, maskedMobile: string, since: number)
     return null;
   }
   if (!Array.isArray(messages)) return null;
-  const parts = maskedMobile.split(' ');
-  const prefix = parts[0] ?? '';
-  const suffix = parts.length > 1 ? (parts[parts.length - 1] ?? '') : '';
+  // "+49 151 ••••• 05": the digits before and after the dots.
+  const [head = '', ...rest] = maskedMobile.split('•');
+  const prefix = head.replace(/\s+/g, '');
+  const suffix = (rest.at(-1) ?? '').replace(/\s+/g, '');
   const activation = messages.filter((m) => m.purpose === 'activation' && m.to.startsWith(prefix) && m.to.endsWith(suffix));
   const fresh = activation.filter((m) => Date.parse(m.at) >= since - 5000);
   const sms = fresh[0] ?? activation[0];
   return sms ? (/(\d{4,10})/.exec(sms.text)?.[1] ?? null) : null;
+}
+
+/** The server's message, with a lockout's end in this computer's local time ("ab 09:44 Uhr"). */
+function refusalText(e: DeviceApiError): string {
+  const until = typeof e.details.until === 'string' ? new Date(e.details.until) : null;
+  if (e.code === 'login.locked' && until && !Number.isNaN(until.getTime())) {
+    const hhmm = until.toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' });
+    return `Zu viele Fehlversuche. Bitte versuchen Sie es ab ${hhmm} Uhr erneut.`;
+  }
+  return e.message;
 }
 
 async function ask(question: string): Promise<string> {
@@ -135,7 +159,9 @@ async function enrol(flags: Flags, positionals: string[]): Promise<void> {
   const url = serverUrl(flags);
   const client = new DeviceClient(url);
   const since = Date.now();
-  const started = await client.startEnrolment(flags.login, flags.password);
+  const osVersion = flags['os-version'] ?? (platform === 'ios' ? '17.2' : '14');
+  // The server checks the OS version before it sends the activation SMS.
+  const started = await client.startEnrolment(flags.login, flags.password, { platform, osVersion });
   // Only what happened: "gesendet" only when the SMS provider accepted the message.
   console.log(
     started.delivery === 'unknown'
@@ -149,9 +175,9 @@ async function enrol(flags: Flags, positionals: string[]): Promise<void> {
   const state = await client.completeEnrolment(started.enrolmentId, code, {
     name: flags.name ?? `ident CLI (${hostname()})`,
     platform,
-    osVersion: flags['os-version'] ?? (platform === 'ios' ? '17.2' : platform === 'android' ? '14' : process.versions.node),
+    osVersion,
   });
-  const path = statePath(flags);
+  const path = flags.state ?? join(STATE_DIR, `${state.accessNumber}.json`);
   saveState(path, state);
   console.log(`Gerät registriert: ${state.deviceId} für ${state.accessNumber} (${state.accountName})`);
   console.log(`Schlüssel gespeichert in ${path}`);
@@ -261,7 +287,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof DeviceApiError) {
-      console.error(`Abgelehnt (${e.status} ${e.code}): ${e.message}`);
+      console.error(`Abgelehnt (${e.status} ${e.code}): ${refusalText(e)}`);
       return 1;
     }
     if (e instanceof Refusal) {

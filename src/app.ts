@@ -26,6 +26,8 @@ import { accountRoutes } from './routes/account/index.js';
 import { brokerRoutes } from './routes/broker/index.js';
 import { bearerAuth } from './routes/api-auth.js';
 import { ACCOUNT_CLIENT_ID } from './config/account-client.js';
+import { providerPaths } from './provider/provider-paths.js';
+import { AppError } from './shared/errors.js';
 
 export interface BuiltApp {
   app: Koa;
@@ -103,11 +105,11 @@ export function buildApp(c: Container): BuiltApp {
   app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
   app.use(mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]).routes());
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
-  if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink).routes());
+  if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
   app.use(statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent }).routes());
 
   if (c.config.nodeEnv === 'development') {
-    const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random });
+    const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random, ...(c.config.seedAccountsFile ? { seedAccountsFile: c.config.seedAccountsFile } : {}) });
     app.use(demo.routes());
   }
 
@@ -123,6 +125,7 @@ export function buildApp(c: Container): BuiltApp {
       clock: c.clock,
       random: c.random,
       acrTwoFactor: c.config.acrTwoFactor,
+      currentBrowserId: rememberedBrowserCookies(c.rememberedBrowsers).currentId,
     },
     forms,
   );
@@ -134,6 +137,11 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(broker.routes());
 
+  const isProviderPath = providerPaths(c.provider);
+  app.use(async function notFound(ctx, next) {
+    if (!isProviderPath(ctx.path)) throw new AppError('error.notFound', 404);
+    await next();
+  });
   app.use(async function oidcProvider(ctx) {
     ctx.respond = false;
     await oidc(ctx.req, ctx.res);

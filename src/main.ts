@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config/load-config.js';
 import { buildContainer } from './container.js';
 import { httpPostMethodsEnabled } from './provider/create-provider.js';
+import { welcomeText } from './welcome.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const httpPostMethods = httpPostMethodsEnabled(config.issuer);
   container.logger.info({ port, issuer: config.issuer, embedded: container.embedded, httpPostMethods }, 'financeIDENT IdP listening');
-  if (container.embedded) printWelcome(config.issuer);
+  if (container.embedded) process.stdout.write(await welcomeText(config.issuer, config.seedAccountsFile));
   if (!httpPostMethods) {
     process.stdout.write('Note: the issuer is plain http, so /auth and /session/end accept GET only (POST needs https: its session cookie is SameSite=None; Secure).\n');
   }
@@ -39,22 +40,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-function printWelcome(issuer: string): void {
-  const lines = [
-    '',
-    'financeIDENT IdP — embedded default (in-memory stores, demo data; nothing is kept after a restart)',
-    `  Discovery:        ${issuer}/.well-known/openid-configuration`,
-    `  Try a login:      ${issuer}/demo   (FinanceCloud, FinanceApp and smartMSC demo pages)`,
-    `  SMS sink:         ${issuer}/dev/sms`,
-    '  Demo logins (password Demo-Passwort-2026 unless noted):',
-    '    100001 broker Maklerbüro Sommer · 100002 employee · 100003 sub-broker',
-    '    200001 customer Erika Mustermann (interval 7 days) · 200002 customer without mobile number',
-    '    200003 / 200004 share familie@example.de (200004: Demo-Passwort-2026-B) · 200005 SMS-only customer',
-    '',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((err: unknown) => {

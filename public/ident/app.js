@@ -104,11 +104,23 @@ const forgetAccount = (deviceId) => store('readwrite', (s) => s.delete(deviceId)
 // ---------- the device API ----------
 
 class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details || {};
   }
+}
+
+const clockFormat = new Intl.DateTimeFormat(LOCALE, { hour: '2-digit', minute: '2-digit' });
+
+/** The text for an API error; times in it are shown in this device's local time ("ab 09:44 Uhr"). */
+function errorText(error) {
+  if (error.code === 'login.locked' && error.details && error.details.until) {
+    const until = new Date(error.details.until);
+    if (!isNaN(until.getTime())) return t('error.locked', { time: clockFormat.format(until) });
+  }
+  return error.message;
 }
 
 /** A fresh device JWS (ES256, typ fi-device+jwt, kid = device id, one-time jti). */
@@ -138,7 +150,7 @@ async function api(method, path, options) {
   } catch {
     json = {};
   }
-  if (!response.ok) throw new ApiError(response.status, json.error || 'http', json.message || t('error.generic'));
+  if (!response.ok) throw new ApiError(response.status, json.error || 'http', json.message || t('error.generic'), json.details);
   return json;
 }
 
@@ -518,6 +530,11 @@ function accountCard(account) {
     text: t('accounts.remove'),
   });
   actions.append(removeButton);
+  const pushSlot = h('div', { class: 'push-slot' });
+  if (!account.push) {
+    const pushButton = h('button', { type: 'button', class: 'secondary', id: 'push-on-' + account.deviceId, onclick: () => turnPushOn(account, pushButton, pushSlot), text: t('accounts.pushOn') });
+    pushSlot.append(pushButton);
+  }
   function confirmRemove() {
     const question = h('p', { id: 'confirm-' + account.deviceId, text: t('accounts.confirmRemove', { number: account.accessNumber }) });
     const yes = h('button', { type: 'button', class: 'danger', onclick: () => remove(), text: t('accounts.confirmYes') });
@@ -544,8 +561,29 @@ function accountCard(account) {
     h('h2', { id: headingId, text: account.accountName }),
     h('p', { class: 'muted', text: t('accounts.accessNumber', { number: account.accessNumber }) }),
     h('p', { class: 'small', text: t('accounts.since', { date: dateFormat.format(new Date(account.createdAt)) }) + ' · ' + (account.push ? t('accounts.push') : t('accounts.noPush')) }),
+    pushSlot,
     actions,
   );
+}
+
+/** Asks for notifications and stores the subscription for this account's device; says plainly when it is not possible. */
+async function turnPushOn(account, button, slot) {
+  busyButton(button, true);
+  const push = await pushSubscription();
+  if (!push) {
+    busyButton(button, false);
+    slot.replaceChildren(message('error', t('accounts.pushUnavailable')), button);
+    return;
+  }
+  try {
+    await api('PUT', '/devices/' + encodeURIComponent(account.deviceId) + '/push', { account, body: { pushSubscription: push } });
+  } catch (error) {
+    busyButton(button, false);
+    slot.replaceChildren(message('error', errorText(error)), button);
+    return;
+  }
+  await saveAccount({ ...account, push: true });
+  await showAccounts({ kind: 'success', text: t('accounts.pushDone', { number: account.accessNumber }) });
 }
 
 // ----- Enrolment: login id + password → SMS code → device key, WebAuthn credential, push → done -----
@@ -573,7 +611,8 @@ function showEnrolLogin(notice) {
         const loginId = form.elements.loginId.value.trim();
         const password = form.elements.password.value;
         if (!loginId || !password) {
-          errorSlot.replaceChildren(message('error', t('enrol.intro')));
+          errorSlot.replaceChildren(message('error', t('enrol.missingFields')));
+          (loginId ? form.elements.password : form.elements.loginId).focus();
           return;
         }
         busyButton(submit, true);
@@ -582,7 +621,7 @@ function showEnrolLogin(notice) {
           showEnrolCode(started);
         } catch (error) {
           busyButton(submit, false);
-          errorSlot.replaceChildren(message('error', error.message));
+          errorSlot.replaceChildren(message('error', errorText(error)));
           form.elements.password.focus();
         }
       },
@@ -612,7 +651,7 @@ function showEnrolCode(started) {
         const code = form.elements.code.value.replace(/\s+/g, '');
         if (!/^\d{4,10}$/.test(code)) {
           form.elements.code.setAttribute('aria-invalid', 'true');
-          errorSlot.replaceChildren(message('error', codeIntro()));
+          errorSlot.replaceChildren(message('error', t('enrol.codeInvalid', { digits: started.codeLength || 6 })));
           form.elements.code.focus();
           return;
         }
@@ -689,6 +728,7 @@ function showEnrolDone(account) {
     t('enrol.doneHeading'),
     message('success', t('enrol.done', { number: account.accessNumber, name: account.accountName })),
     h('p', { id: 'enrol-push', text: account.push ? t('enrol.donePush') : t('enrol.doneNoPush') }),
+    account.push ? null : h('a', { class: 'button secondary', href: '#accounts', id: 'enrol-push-later', text: t('enrol.pushLater') }),
     h('a', { class: 'button primary', href: '#approvals', id: 'enrol-done', text: t('enrol.toApprovals') }),
   );
 }

@@ -10,6 +10,7 @@
     if (done || status === 'pending') return;
     done = true;
     if (status === 'approved') location.assign(base + '/finish');
+    else if (status === 'cancelled') location.assign(base + '/abort');
     else location.assign(base + '/approval');
   }
 

@@ -1,7 +1,9 @@
 // Every text a user can see, in German and English; error codes (AppError.code) are keys here too.
 import type { Language } from './language.js';
 
-type Catalogue = Record<string, { de: string; en: string }>;
+/** A text in both languages; `one` is the singular form, used when the number parameter `count` (default `left`) is 1. */
+type Entry = { de: string; en: string; one?: { de: string; en: string }; count?: string };
+type Catalogue = Record<string, Entry>;
 
 export const MESSAGES = {
   'app.title': { de: 'financeIDENT Anmeldung', en: 'financeIDENT sign-in' },
@@ -17,11 +19,13 @@ export const MESSAGES = {
   'login.invalid': { de: 'Zugangsnummer/E-Mail oder Passwort ist falsch.', en: 'Access number/email or password is wrong.' },
   'login.missingFields': { de: 'Bitte geben Sie Zugangsnummer oder E-Mail-Adresse und Passwort ein.', en: 'Please enter your access number or email address and your password.' },
   'login.locked': { de: 'Zu viele Fehlversuche. Bitte versuchen Sie es ab {until} Uhr erneut.', en: 'Too many failed attempts. Please try again from {until}.' },
+  'login.lastTry': { de: 'Achtung: Nach einem weiteren falschen Passwort wird die Anmeldung vorübergehend gesperrt.', en: 'Careful: one more wrong password locks signing in for a while.' },
+  'login.lockedForgot': { de: 'Passwort vergessen? Legen Sie jetzt ein neues fest – damit können Sie sich nach Ablauf der Sperre anmelden.', en: 'Forgot your password? Set a new one now – you can sign in with it once the lock ends.' },
   'login.ambiguousEmail': { de: 'Diese E-Mail-Adresse ist bei mehreren Zugängen hinterlegt. Bitte melden Sie sich mit Ihrer Zugangsnummer an.', en: 'This email address belongs to several accounts. Please sign in with your access number.' },
   'login.unavailable': { de: 'Die Anmeldung ist gerade nicht möglich. Bitte versuchen Sie es in einigen Minuten erneut.', en: 'Signing in is not possible right now. Please try again in a few minutes.' },
   'notice.noMobile.heading': { de: 'Keine Mobilfunknummer hinterlegt', en: 'No mobile number on file' },
   'notice.noMobile.text': { de: 'Für die Zwei-Faktor-Anmeldung ist eine Mobilfunknummer in Ihren Stammdaten zwingend erforderlich. Ohne sie kann die Anmeldung nicht abgeschlossen werden.', en: 'Two-factor sign-in requires a mobile number in your master data. Without it the sign-in cannot be completed.' },
-  'notice.noMobile.customer': { de: 'Bitte wenden Sie sich an Ihren Vermittler, damit er Ihre Mobilfunknummer hinterlegt:', en: 'Please ask your broker to add your mobile number:' },
+  'notice.noMobile.customer': { de: 'Bitte wenden Sie sich an Ihre Vermittlerin oder Ihren Vermittler, damit Ihre Mobilfunknummer hinterlegt wird:', en: 'Please ask your broker to add your mobile number:' },
   'notice.noMobile.staff': { de: 'Bitte hinterlegen Sie Ihre Mobilfunknummer im smartMSC unter Stammdaten / Kommunikationsdaten, oder wenden Sie sich an den Support.', en: 'Please add your mobile number in smartMSC under master data / contact data, or contact support.' },
   'notice.noEmail': { de: 'In Ihrem Zugang ist keine E-Mail-Adresse hinterlegt. Sie können diesen Hinweis schließen.', en: 'There is no email address on your account. You can dismiss this notice.' },
   'notice.dismiss': { de: 'Hinweis schließen', en: 'Dismiss notice' },
@@ -39,6 +43,11 @@ export const MESSAGES = {
   'error.heading': { de: 'Das hat leider nicht geklappt', en: 'Something went wrong' },
   'error.back': { de: 'Zur Startseite', en: 'Go to the start page' },
   'error.code': { de: 'Fehlercode für den Support: {code}', en: 'Error code for support: {code}' },
+  'error.next.app': { de: 'Bitte kehren Sie zu Ihrer Anwendung (FinanceCloud, FinanceApp oder smartMSC) zurück und starten Sie die Anmeldung dort neu.', en: 'Please go back to your application (FinanceCloud, FinanceApp or smartMSC) and start signing in there again.' },
+  'error.next.password': { de: 'Neu beginnen: Passwort vergeben', en: 'Start again: set your password' },
+  'error.next.account': { de: 'Zurück zu „Mein Zugang“', en: 'Back to "My account"' },
+  'error.next.demo': { de: 'Zurück zu den Demo-Anwendungen', en: 'Back to the demo applications' },
+  'error.csrfRetry': { de: 'Das Formular war abgelaufen; es wurde nichts gespeichert oder gesendet. Bitte füllen Sie es noch einmal aus.', en: 'The form had expired; nothing was saved or sent. Please fill it in again.' },
   'error.generic': { de: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut.', en: 'An unexpected error occurred. Please try again.' },
   'error.notFound': { de: 'Diese Seite gibt es nicht.', en: 'This page does not exist.' },
   'error.csrf': { de: 'Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es erneut.', en: 'The form has expired or is invalid. Please reload the page and try again.' },
@@ -61,7 +70,7 @@ export const MESSAGES = {
   'approval.intro': { de: 'Wir haben eine Freigabe-Anfrage für die Anmeldung bei {client} an Ihre financeIDENT App gesendet. Öffnen Sie die App (Menüpunkt „Freigabe“) und bestätigen Sie die Anmeldung.', en: 'We sent an approval request for signing in to {client} to your financeIDENT app. Open the app ("Approval") and confirm the sign-in.' },
   'approval.numberType': { de: 'Geben Sie diese Zahl in der App ein:', en: 'Enter this number in the app:' },
   'approval.numberPick': { de: 'Wählen Sie diese Zahl in der App aus:', en: 'Pick this number in the app:' },
-  'approval.waiting': { de: 'Warte auf Ihre Bestätigung … (noch etwa {seconds} Sekunden)', en: 'Waiting for your confirmation … (about {seconds} seconds left)' },
+  'approval.waiting': { de: 'Warte auf Ihre Bestätigung … (noch etwa {seconds} Sekunden)', en: 'Waiting for your confirmation … (about {seconds} seconds left)', count: 'seconds', one: { de: 'Warte auf Ihre Bestätigung … (noch etwa 1 Sekunde)', en: 'Waiting for your confirmation … (about 1 second left)' } },
   'approval.noscriptContinue': { de: 'Ich habe in der App bestätigt – weiter', en: 'I have confirmed in the app – continue' },
   'approval.resend': { de: 'Erneut senden', en: 'Send again' },
   'approval.resent': { de: 'Die Anfrage wurde erneut an Ihre App gesendet.', en: 'The request was sent to your app again.' },
@@ -84,11 +93,13 @@ export const MESSAGES = {
   'noDevice.heading': { de: 'financeIDENT einrichten', en: 'Set up financeIDENT' },
   'noDevice.text': { de: 'Für Ihren Zugang ist noch kein Gerät mit der financeIDENT App eingerichtet. Ohne die App kann die Anmeldung nicht abgeschlossen werden.', en: 'No device with the financeIDENT app is set up for your account yet. Without the app the sign-in cannot be completed.' },
   'noDevice.howHeading': { de: 'So geht es', en: 'How it works' },
-  'noDevice.step1': { de: 'Installieren Sie die financeIDENT App oder öffnen Sie die Web-App über den QR-Code.', en: 'Install the financeIDENT app or open the web app with the QR code.' },
-  'noDevice.step2': { de: 'Tippen Sie auf „+“, geben Sie Zugangsnummer oder E-Mail und Passwort ein und tippen Sie auf „Schlüssel registrieren“.', en: 'Tap "+", enter your access number or email and password and tap "Register key".' },
-  'noDevice.step3': { de: 'Geben Sie den Freischaltcode aus der SMS ein. Danach können Sie hier fortfahren.', en: 'Enter the activation code from the text message. Then continue here.' },
+  'noDevice.step1Phone': { de: 'Öffnen Sie die financeIDENT Web-App oder installieren Sie die App.', en: 'Open the financeIDENT web app or install the app.' },
+  'noDevice.step1Desktop': { de: 'Scannen Sie den QR-Code mit Ihrem Smartphone (öffnet die financeIDENT Web-App) oder installieren Sie dort die financeIDENT App.', en: 'Scan the QR code with your smartphone (opens the financeIDENT web app) or install the financeIDENT app there.' },
+  'noDevice.step2': { de: 'Tippen Sie auf „{add}“, geben Sie Zugangsnummer oder E-Mail-Adresse und Passwort ein und tippen Sie auf „{continue}“.', en: 'Tap "{add}", enter your access number or email address and password and tap "{continue}".' },
+  'noDevice.step3': { de: 'Geben Sie den Freischaltcode aus der SMS ein und tippen Sie auf „{register}“. Danach geht es hier mit „{done}“ weiter.', en: 'Enter the activation code from the text message and tap "{register}". Then continue here with "{done}".' },
   'noDevice.qrLabel': { de: 'QR-Code zur Einrichtung der financeIDENT Web-App', en: 'QR code to set up the financeIDENT web app' },
-  'noDevice.webApp': { de: 'financeIDENT Web-App auf diesem Gerät öffnen', en: 'Open the financeIDENT web app on this device' },
+  'noDevice.webAppHere': { de: 'Oder die Web-App in diesem Browser öffnen', en: 'Or open the web app in this browser' },
+  'noDevice.webApp': { de: 'Web-App öffnen', en: 'Open the web app' },
   'noDevice.done': { de: 'Eingerichtet – weiter', en: 'Set up – continue' },
   'api.invalidBody': { de: 'Die Anfrage ist ungültig (Feld {field}).', en: 'The request is invalid (field {field}).' },
   'device.tokenMissing': { de: 'Das Gerät hat sich nicht ausgewiesen.', en: 'The device did not identify itself.' },
@@ -99,11 +110,11 @@ export const MESSAGES = {
   'webauthn.invalid': { de: 'Die Bestätigung mit Fingerabdruck, Gesicht oder PIN konnte nicht geprüft werden oder passt nicht zu dieser Anfrage.', en: 'The confirmation with fingerprint, face or PIN could not be verified or does not match this request.' },
   'webauthn.required': { de: 'Für die Web-App ist ein Geräteschlüssel (Fingerabdruck, Gesicht oder PIN) erforderlich.', en: 'The web app needs a device key (fingerprint, face or PIN).' },
   'webauthn.notRegistered': { de: 'Für dieses Gerät ist kein Geräteschlüssel der Web-App registriert.', en: 'No web-app device key is registered for this device.' },
-  'enrolment.noMobile': { de: 'Für Ihren Zugang ist keine Mobilfunknummer hinterlegt. Bitte wenden Sie sich an Ihren Vermittler.', en: 'There is no mobile number on file for your account. Please contact your broker.' },
+  'enrolment.noMobile': { de: 'Für Ihren Zugang ist keine Mobilfunknummer hinterlegt. Bitte wenden Sie sich an Ihre Vermittlerin oder Ihren Vermittler.', en: 'There is no mobile number on file for your account. Please contact your broker.' },
   'enrolment.osTooOld': { de: 'Ihre {platform}-Version ist zu alt. financeIDENT benötigt mindestens {platform} {minimum}.', en: 'Your {platform} version is too old. financeIDENT needs at least {platform} {minimum}.' },
   'enrolment.badKey': { de: 'Der Geräteschlüssel ist ungültig.', en: 'The device key is invalid.' },
   'enrolment.codeExpired': { de: 'Der Freischaltcode ist abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.', en: 'The activation code has expired or was already used. Please request a new one.' },
-  'enrolment.codeWrong': { de: 'Der Freischaltcode ist falsch. Noch {left} Versuche.', en: 'The activation code is wrong. {left} tries left.' },
+  'enrolment.codeWrong': { de: 'Der Freischaltcode ist falsch. Noch {left} Versuche.', en: 'The activation code is wrong. {left} tries left.', one: { de: 'Der Freischaltcode ist falsch. Noch 1 Versuch.', en: 'The activation code is wrong. 1 try left.' } },
   'enrolment.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist ungültig; bitte fordern Sie einen neuen an.', en: 'Too many wrong entries. The code is void; please request a new one.' },
   'sms.tooMany': { de: 'Es wurde keine SMS gesendet: Es wurden zu viele SMS angefordert. Sie können ab {time} Uhr wieder einen Code anfordern.', en: 'No text message was sent: too many were requested. You can request a code again from {time}.' },
   'sms.heading': { de: 'Login-Code per SMS', en: 'Sign-in code by SMS' },
@@ -112,10 +123,11 @@ export const MESSAGES = {
   'sms.submit': { de: 'Anmelden', en: 'Sign in' },
   'sms.resend': { de: 'Neuen Code senden', en: 'Send a new code' },
   'sms.resent': { de: 'Ein neuer Code wurde per SMS gesendet.', en: 'A new code was sent by SMS.' },
-  'sms.wrong': { de: 'Der Code ist nicht richtig. Noch {left} Versuche.', en: 'The code is not correct. {left} tries left.' },
+  'sms.wrong': { de: 'Der Code ist nicht richtig. Noch {left} Versuche.', en: 'The code is not correct. {left} tries left.', one: { de: 'Der Code ist nicht richtig. Noch 1 Versuch.', en: 'The code is not correct. 1 try left.' } },
+  'sms.notACode': { de: 'Bitte geben Sie den 6-stelligen Code aus der SMS ein (nur Ziffern).', en: 'Please enter the 6-digit code from the text message (digits only).' },
   'sms.expired': { de: 'Der Code ist abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen Code an.', en: 'The code has expired or was already used. Please request a new code.' },
   'sms.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist nicht mehr gültig. Bitte fordern Sie einen neuen Code an.', en: 'Too many wrong entries. The code is no longer valid. Please request a new code.' },
-  'sms.resendTooSoon': { de: 'Es wurde keine neue SMS gesendet: Bitte warten Sie noch {seconds} Sekunden (bis {time} Uhr), bevor Sie einen neuen Code anfordern.', en: 'No new text message was sent: please wait {seconds} more seconds (until {time}) before requesting a new code.' },
+  'sms.resendTooSoon': { de: 'Es wurde keine neue SMS gesendet: Bitte warten Sie noch {seconds} Sekunden (bis {time} Uhr), bevor Sie einen neuen Code anfordern.', en: 'No new text message was sent: please wait {seconds} more seconds (until {time}) before requesting a new code.', count: 'seconds', one: { de: 'Es wurde keine neue SMS gesendet: Bitte warten Sie noch 1 Sekunde (bis {time} Uhr), bevor Sie einen neuen Code anfordern.', en: 'No new text message was sent: please wait 1 more second (until {time}) before requesting a new code.' } },
   'sms.notSent': { de: 'Es wurde keine SMS gesendet: Der SMS-Dienst hat die Nachricht nicht angenommen. Bitte fordern Sie ab {time} Uhr einen neuen Code an.', en: 'No text message was sent: the SMS service did not accept it. Please request a new code from {time}.' },
   'sms.deliveryUnknown': { de: 'Wir konnten nicht bestätigen, dass die SMS gesendet wurde. Kommt eine SMS mit einem Code an, geben Sie ihn hier ein; sonst fordern Sie ab {time} Uhr einen neuen Code an.', en: 'We could not confirm that the text message was sent. If a text with a code arrives, enter it here; otherwise request a new code from {time}.' },
   'sms.introPending': { de: 'Geben Sie hier den Login-Code aus der SMS an {mobile} ein.', en: 'Enter the sign-in code from the text message to {mobile} here.' },
@@ -123,11 +135,11 @@ export const MESSAGES = {
   'sms.backToApp': { de: 'Zurück zur Bestätigung in der App', en: 'Back to confirming in the app' },
   'api.unauthorized': { de: 'Anmeldung erforderlich: gültiges Zugriffstoken fehlt.', en: 'Authentication required: no valid access token.' },
   'api.forbidden': { de: 'Dafür fehlt die Berechtigung.', en: 'You are not allowed to do this.' },
-  'sms.gatewayRefused': { de: 'Der SMS-Anbieter hat die Nachricht abgelehnt. Bitte wenden Sie sich an Ihren Makler.', en: 'The SMS provider refused the message. Please contact your broker.' },
+  'sms.gatewayRefused': { de: 'Der SMS-Anbieter hat die Nachricht abgelehnt. Bitte wenden Sie sich an Ihre Vermittlerin oder Ihren Vermittler.', en: 'The SMS provider refused the message. Please contact your broker.' },
   'sms.gatewayUnavailable': { de: 'Die SMS konnte gerade nicht gesendet werden. Bitte versuchen Sie es in einigen Minuten erneut.', en: 'The text message could not be sent right now. Please try again in a few minutes.' },
   'statement.badQuarter': { de: 'Ungültiges Quartal „{quarter}“: bitte im Format JJJJ-Qn angeben, z. B. 2026-Q4.', en: 'Invalid quarter "{quarter}": please use the format YYYY-Qn, e.g. 2026-Q4.' },
   'statement.badFormat': { de: 'Ungültiges Format: csv oder json.', en: 'Invalid format: csv or json.' },
-  'statement.unknownBroker': { de: 'Diesen Makler gibt es nicht.', en: 'There is no such broker.' },
+  'statement.unknownBroker': { de: 'Diesen Vermittlerzugang gibt es nicht.', en: 'There is no such broker.' },
   'interval.invalid': { de: 'Das Intervall muss eine ganze Zahl von 0 (immer) bis 90 Tagen sein.', en: 'The interval must be a whole number from 0 (always) to 90 days.' },
   'account.notFound': { de: 'Diesen Zugang gibt es nicht.', en: 'There is no such account.' },
   'api.invalidQuery': { de: 'Die Anfrage ist ungültig (Parameter {field}).', en: 'The request is invalid (parameter {field}).' },
@@ -158,6 +170,11 @@ export const MESSAGES = {
   'account.devices.os': { de: 'Version', en: 'Version' },
   'account.devices.enrolled': { de: 'Eingerichtet am', en: 'Set up on' },
   'account.devices.remove': { de: 'Entfernen', en: 'Remove' },
+  'account.devices.removeLabel': { de: 'Gerät „{name}“ entfernen', en: 'Remove device "{name}"' },
+  'account.devices.confirm': { de: 'Gerät „{name}“ wirklich entfernen?', en: 'Really remove the device "{name}"?' },
+  'account.devices.confirmYes': { de: 'Ja, Gerät entfernen', en: 'Yes, remove the device' },
+  'account.devices.confirmNo': { de: 'Abbrechen', en: 'Cancel' },
+  'account.browsers.this': { de: 'dieser Browser', en: 'this browser' },
   'account.devices.removeHelp': { de: 'Ein entferntes Gerät kann sofort nichts mehr bestätigen; alle gemerkten Browser werden dabei beendet.', en: 'A removed device can confirm nothing from that moment; all remembered browsers end as well.' },
   'account.done.interval': { de: 'Das Intervall wurde gespeichert.', en: 'The interval was saved.' },
   'account.done.browser': { de: 'Der Browser wurde beendet.', en: 'The browser was ended.' },
@@ -193,7 +210,7 @@ export const MESSAGES = {
   'password.containsLoginId': { de: 'Das Passwort darf Ihre Zugangsnummer oder E-Mail-Adresse nicht enthalten.', en: 'The password must not contain your access number or email address.' },
   'password.common': { de: 'Dieses Passwort wird sehr häufig verwendet und ist leicht zu erraten. Bitte wählen Sie ein anderes.', en: 'This password is very common and easy to guess. Please choose another one.' },
   'password.flowExpired': { de: 'Der Vorgang ist abgelaufen. Bitte fordern Sie einen neuen Code an.', en: 'This request has expired. Please request a new code.' },
-  'mobile.brokerOnly': { de: 'Die Mobilfunknummer eines Kunden kann nur sein Vermittler (oder dessen Mitarbeiter) ändern.', en: 'Only the customer\'s broker (or the broker\'s staff) can change a customer\'s mobile number.' },
+  'mobile.brokerOnly': { de: 'Die Mobilfunknummer einer Kundin oder eines Kunden kann nur die betreuende Vermittlung (oder deren Mitarbeitende) ändern.', en: 'Only the customer\'s broker (or the broker\'s staff) can change a customer\'s mobile number.' },
   'mobile.invalid': { de: 'Das ist keine gültige Mobilfunknummer.', en: 'This is not a valid mobile number.' },
   'mobile.unchanged': { de: 'Diese Mobilfunknummer ist bereits hinterlegt.', en: 'This mobile number is already on file.' },
   'mobile.noPendingChange': { de: 'Es gibt keine offene Änderung der Mobilfunknummer (mehr). Bitte fordern Sie einen neuen Code an.', en: 'There is no pending mobile number change (any more). Please request a new code.' },
@@ -209,12 +226,14 @@ export function clockTime(ms: number, lang: Language): string {
 }
 
 /**
- * The text for `key` in `lang` with `{name}` placeholders filled; unknown keys fall back to a generic error.
+ * The text for `key` in `lang` with `{name}` placeholders filled; the singular form when the entry has one and its
+ * count parameter is 1; unknown keys fall back to a generic error.
  * `{time}` without a `time` param is the param `retryAt` (epoch ms) as a time of day.
  */
 export function translate(lang: Language, key: string, params: Record<string, string | number> = {}): string {
   const entry = catalogue[key] ?? catalogue['error.generic']!;
-  return entry[lang].replace(/\{(\w+)\}/g, (_, name: string) => {
+  const form = entry.one && Number(params[entry.count ?? 'left']) === 1 ? entry.one : entry;
+  return form[lang].replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name] ?? (name === 'time' && typeof params.retryAt === 'number' ? clockTime(params.retryAt, lang) : undefined);
     return String(value ?? `{${name}}`);
   });

@@ -39,6 +39,9 @@ const WEBAPP_MESSAGES: Record<string, { de: string; en: string }> = {
   'accounts.since': { de: 'Eingerichtet am {date}', en: 'Set up on {date}' },
   'accounts.push': { de: 'Mitteilungen aktiv', en: 'Notifications on' },
   'accounts.noPush': { de: 'Ohne Mitteilungen – öffnen Sie „Freigabe“ bei jeder Anmeldung', en: 'No notifications – open "Approval" at each sign-in' },
+  'accounts.pushOn': { de: 'Mitteilungen einschalten', en: 'Turn on notifications' },
+  'accounts.pushDone': { de: 'Mitteilungen für den Zugang {number} sind eingeschaltet.', en: 'Notifications for account {number} are on.' },
+  'accounts.pushUnavailable': { de: 'Mitteilungen konnten nicht eingeschaltet werden: Sie wurden abgelehnt oder dieser Browser unterstützt sie nicht. Erlauben Sie Mitteilungen für diese Seite in den Browser-Einstellungen und versuchen Sie es erneut.', en: 'Notifications could not be turned on: they were blocked or this browser does not support them. Allow notifications for this site in the browser settings and try again.' },
   'accounts.remove': { de: 'Entfernen', en: 'Remove' },
   'accounts.removeLabel': { de: 'Zugang {number} von diesem Gerät entfernen', en: 'Remove account {number} from this device' },
   'accounts.confirmRemove': { de: 'Zugang {number} wirklich von diesem Gerät entfernen? Danach kann dieses Gerät keine Anmeldungen dieses Zugangs mehr bestätigen.', en: 'Really remove account {number} from this device? This device can then no longer confirm its sign-ins.' },
@@ -50,6 +53,9 @@ const WEBAPP_MESSAGES: Record<string, { de: string; en: string }> = {
   'enrol.loginId': { de: 'Zugangsnummer oder E-Mail-Adresse', en: 'Access number or email address' },
   'enrol.password': { de: 'Passwort', en: 'Password' },
   'enrol.submit': { de: 'Weiter', en: 'Continue' },
+  'enrol.missingFields': { de: 'Bitte geben Sie Zugangsnummer oder E-Mail-Adresse und Passwort ein.', en: 'Please enter your access number or email address and your password.' },
+  'enrol.codeInvalid': { de: 'Bitte geben Sie den {digits}-stelligen Freischaltcode aus der SMS ein (nur Ziffern).', en: 'Please enter the {digits}-digit activation code from the text message (digits only).' },
+  'enrol.pushLater': { de: 'Mitteilungen unter „Zugänge“ einschalten', en: 'Turn on notifications under "Accounts"' },
   'enrol.codeHeading': { de: 'Freischaltcode eingeben', en: 'Enter the activation code' },
   'enrol.codeIntro': { de: 'Wir haben Ihnen einen Freischaltcode per SMS an {mobile} gesendet.', en: 'We sent an activation code by SMS to {mobile}.' },
   'enrol.codeUnconfirmed': { de: 'Wir konnten nicht bestätigen, dass die SMS mit dem Freischaltcode an {mobile} gesendet wurde. Kommt sie an, geben Sie den Code hier ein; sonst beginnen Sie in einigen Minuten neu.', en: 'We could not confirm that the text message with the activation code to {mobile} was sent. If it arrives, enter the code here; otherwise start again in a few minutes.' },
@@ -68,6 +74,7 @@ const WEBAPP_MESSAGES: Record<string, { de: string; en: string }> = {
   'error.webauthnCancelled': { de: 'Die Bestätigung mit Fingerabdruck, Gesicht oder PIN wurde abgebrochen oder ist nicht möglich. Bitte versuchen Sie es erneut.', en: 'The confirmation with fingerprint, face or PIN was cancelled or is not possible. Please try again.' },
   'error.removedElsewhere': { de: 'Dieses Gerät ist für den Zugang {number} nicht mehr eingerichtet. Der Zugang wurde aus der App entfernt.', en: 'This device is no longer set up for account {number}. The account was removed from the app.' },
   'error.generic': { de: 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es erneut.', en: 'An unexpected error occurred. Please try again.' },
+  'error.locked': { de: 'Zu viele Fehlversuche. Bitte versuchen Sie es ab {time} Uhr erneut.', en: 'Too many failed attempts. Please try again from {time}.' },
 };
 
 /** All web-app texts in one language, for the page's JSON block. */

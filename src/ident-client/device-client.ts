@@ -28,6 +28,8 @@ export class DeviceApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details` (e.g. `until` of a lockout, ISO 8601). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'DeviceApiError';
@@ -60,7 +62,10 @@ export class DeviceClient {
     } catch {
       // not JSON: reported below
     }
-    if (!response.ok) throw new DeviceApiError(response.status, String(json.error ?? 'http.error'), String(json.message ?? `HTTP ${response.status}`));
+    if (!response.ok) {
+      const details = typeof json.details === 'object' && json.details !== null ? (json.details as Record<string, unknown>) : {};
+      throw new DeviceApiError(response.status, String(json.error ?? 'http.error'), String(json.message ?? `HTTP ${response.status}`), details);
+    }
     return json as T;
   }
 
@@ -70,9 +75,15 @@ export class DeviceClient {
   }
 
   /** ENR-1: login id and password; the server sends the activation code by SMS. */
-  startEnrolment(loginId: string, password: string) {
+  startEnrolment(loginId: string, password: string, device?: { platform: string; osVersion: string }) {
     // delivery 'unknown' (HTTP 202): the provider did not answer; the SMS may still arrive.
-    return this.call<{ enrolmentId: string; mobile: string; expiresAt: string; codeLength: number; delivery?: 'sent' | 'unknown' }>('POST', '/enrolments', { body: { loginId, password } });
+    return this.call<{ enrolmentId: string; mobile: string; expiresAt: string; codeLength: number; delivery?: 'sent' | 'unknown' }>('POST', '/enrolments', { body: { loginId, password, ...device } });
+  }
+
+  /** Turns notifications on (a subscription) or off (null) for this device. */
+  async setPush(state: DeviceKeyState, pushSubscription: DeviceFacts['pushSubscription']): Promise<{ id: string; push: boolean }> {
+    const token = await DeviceClient.deviceToken(state, 'fi-device+jwt');
+    return this.call('PUT', `/devices/${encodeURIComponent(state.deviceId)}/push`, { body: { pushSubscription: pushSubscription ?? null }, token });
   }
 
   /** ENR-2: the code, a fresh device key and the device facts; returns what the app keeps. */

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { translate } from '../i18n/messages.js';
 import type { PageContext, RenderPage } from '../routes/render.js';
 import { AppError, isAppError } from '../shared/errors.js';
+import { errorNextStep } from '../routes/error-next-step.js';
 
 interface ErrorLog {
   error(obj: object, msg: string): void;
@@ -33,7 +34,7 @@ export function errorHandler(opts: { render: RenderPage; log: ErrorLog }): Middl
         ctx.body = { error: appError.code, message, ...(Object.keys(appError.params).length ? { details: appError.params } : {}) };
       } else {
         ctx.type = 'html';
-        ctx.body = await opts.render('errors/error', page, { message, code: appError.code });
+        ctx.body = await opts.render('errors/error', page, { message, code: appError.code, next: errorNextStep(ctx.path, appError.code, ctx.query) });
       }
     }
   };

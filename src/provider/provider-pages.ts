@@ -23,7 +23,7 @@ export function providerPages(render: RenderPage): ProviderPages {
       const message = translate(page.lang, unavailable ? 'error.unavailable' : isRedirectProblem ? 'oidc.invalid_redirect_uri' : key);
       ctx.type = 'html';
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = await render('errors/error', page, { message, code: out.error });
+      ctx.body = await render('errors/error', page, { message, code: out.error, next: { label: 'error.next.app' } });
     },
     async logout(ctx, form) {
       ctx.type = 'html';

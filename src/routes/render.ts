@@ -9,6 +9,8 @@ export interface PageContext {
   /** The same page in the other language. */
   switchLanguageUrl: string;
   csrfToken?: string;
+  /** Message key of a notice shown above the page (e.g. a form that had expired). */
+  notice?: string;
 }
 
 export type RenderPage = (view: string, page: PageContext, locals?: Record<string, unknown>) => Promise<string>;

@@ -24,6 +24,12 @@ export class DeviceService {
     await this.deps.devices.update(deviceId, { webauthnCounter: counter, lastUsedAt: this.deps.clock.now() });
   }
 
+  /** Sets (or clears, with null) the Web Push subscription of a device; throws device.notFound when it is gone. */
+  async setPushSubscription(deviceId: string, subscription: Device['pushSubscription']): Promise<void> {
+    const updated = await this.deps.devices.update(deviceId, { pushSubscription: subscription });
+    if (!updated) throw new AppError('device.notFound', 404);
+  }
+
   /** Removes a device of `accountId`; `actor` is who did it (the account itself, or its broker). */
   async remove(accountId: string, deviceId: string, actor: { accountId: string; ip: string }): Promise<void> {
     const device = await this.deps.devices.get(deviceId);

@@ -69,9 +69,17 @@ export class EnrolmentService {
   /** Kept apart from the pending enrolment, so writing it can never bring back an enrolment already used up. */
   private challengeKey = (id: string) => `enrolment:${id}:webauthn`;
 
-  /** ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only. */
-  async start(input: { loginId: string; password: string; ip: string }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account; delivery: 'sent' | 'unknown' }> {
+  /**
+   * ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only.
+   * With `device`, a too old OS is refused (enrolment.osTooOld, 422) before any SMS goes out. `lang`: the SMS text's
+   * language (the language the app is used in; German when absent).
+   */
+  async start(input: { loginId: string; password: string; ip: string; device?: { platform: Platform; osVersion: string }; lang?: 'de' | 'en' }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account; delivery: 'sent' | 'unknown' }> {
     const { login, kv, clock, random, settings, sms } = this.deps;
+    if (input.device && !isSupportedOsVersion(input.device.platform, input.device.osVersion)) {
+      const { platform } = input.device;
+      throw new AppError('enrolment.osTooOld', 422, { minimum: minimumOsVersion(platform) ?? '', platform: platform === 'ios' ? 'iOS' : 'Android' });
+    }
     const result = await login.authenticate(input.loginId, input.password, input.ip);
     if (result.kind === 'invalid') throw new AppError('login.invalid', 401);
     if (result.kind === 'locked') throw new AppError('login.locked', 429, { until: new Date(result.until).toISOString() });
@@ -95,7 +103,10 @@ export class EnrolmentService {
     try {
       await sms.send({
         to: account.mobile,
-        text: `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
+        text:
+          input.lang === 'en'
+            ? `Your financeIDENT activation code: ${code} (valid for ${minutes} min). Enter it only in the financeIDENT app.`
+            : `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
         purpose: 'activation',
         idempotencyKey: id,
         accountId: account.id,

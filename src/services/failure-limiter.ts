@@ -70,21 +70,25 @@ export class FailureLimiter {
     return { kind: 'locked', until };
   }
 
-  /** The check failed: counts one failure per subject; returns the lock end when this failure locked a subject. */
-  async fail(ticket: AttemptTicket): Promise<number | null> {
+  /**
+   * The check failed: counts one failure per subject (INCR, so the count each failure sees is its own).
+   * Returns the lock end when this failure locked a subject (else null) and, per subject, how many failures are
+   * left before its lock (0 when this failure locked it).
+   */
+  async fail(ticket: AttemptTicket): Promise<{ lockedUntil: number | null; left: ReadonlyMap<string, number> }> {
     const now = this.clock.now();
-    const ends = await Promise.all(
+    const results = await Promise.all(
       ticket.held.map(async (h) => {
         const failures = await this.kv.incr(this.failKey(h.subject, h.bucket), h.policy.windowMs);
-        if (failures < h.policy.maxFailures) return 0;
+        if (failures < h.policy.maxFailures) return { subject: h.subject, until: 0, left: h.policy.maxFailures - failures };
         const until = now + h.policy.lockMs;
         await this.kv.set(this.lockKey(h.subject), String(until), h.policy.lockMs);
         await this.kv.del(this.tryKey(h.subject, h.bucket), this.failKey(h.subject, h.bucket));
-        return until;
+        return { subject: h.subject, until, left: 0 };
       }),
     );
-    const until = Math.max(0, ...ends);
-    return until > 0 ? until : null;
+    const until = Math.max(0, ...results.map((r) => r.until));
+    return { lockedUntil: until > 0 ? until : null, left: new Map(results.map((r) => [r.subject, r.left])) };
   }
 
   /**

@@ -6,8 +6,11 @@ import type { PasswordHasher } from './password-hasher.js';
 
 export type LoginResult =
   | { kind: 'ok'; account: Account }
-  /** Wrong password, unknown id or no password set: indistinguishable on purpose. */
-  | { kind: 'invalid' }
+  /**
+   * Wrong password, unknown id or no password set: indistinguishable on purpose. `left`: failures left before the
+   * lock (counted per login id, so an unknown id counts down the same way).
+   */
+  | { kind: 'invalid'; left?: number }
   | { kind: 'locked'; until: number }
   /** A correct password for one of several accounts sharing this email: use the access number (ACC-2). */
   | { kind: 'ambiguousEmail' };
@@ -76,8 +79,9 @@ export class LoginService {
     }
 
     if (matches.length === 0) {
-      const until = await limiter.fail(attempt.ticket);
-      return until !== null ? { kind: 'locked', until } : { kind: 'invalid' };
+      const { lockedUntil, left } = await limiter.fail(attempt.ticket);
+      // Counted for the login id as typed only: the account's own count would tell whether an email belongs to it.
+      return lockedUntil !== null ? { kind: 'locked', until: lockedUntil } : { kind: 'invalid', left: left.get(idSubject) };
     }
     if (candidates.length > 1) {
       await limiter.release(attempt.ticket);

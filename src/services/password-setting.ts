@@ -25,6 +25,8 @@ export interface PasswordFlow {
   /** The hosted login to return to afterwards, if the flow started there. */
   interaction: string | null;
   createdAt: number;
+  /** Language of the SMS texts (the page's when the flow started). */
+  lang?: 'de' | 'en';
 }
 
 export type StartResult = { kind: 'sent'; flow: PasswordFlow } | { kind: 'noMobile'; account: Account };
@@ -53,7 +55,7 @@ export class PasswordSettingService {
   private key = (id: string) => `pwflow:${id}`;
 
   /** Sends a code to the account's number on file (or pretends to, for an id that names no single account). */
-  async start(input: { loginId: string; ip: string; interaction: string | null }): Promise<StartResult> {
+  async start(input: { loginId: string; ip: string; interaction: string | null; lang?: 'de' | 'en' }): Promise<StartResult> {
     const { codes, clock, random, kv } = this.deps;
     const loginId = input.loginId.trim().slice(0, 254);
     if (!loginId) throw new AppError('password.loginIdMissing', 400);
@@ -68,8 +70,9 @@ export class PasswordSettingService {
       loginId,
       interaction: input.interaction,
       createdAt: clock.now(),
+      ...(input.lang ? { lang: input.lang } : {}),
     };
-    await codes.send({ purpose: 'password', flowId: flow.id, subject: flow.subject, accountId: flow.accountId, to: account?.mobile ?? null, ip: input.ip });
+    await codes.send({ purpose: 'password', flowId: flow.id, subject: flow.subject, accountId: flow.accountId, to: account?.mobile ?? null, ip: input.ip, ...(flow.lang ? { lang: flow.lang } : {}) });
     await kv.set(this.key(flow.id), JSON.stringify(flow), this.deps.flowTtlMs);
     return { kind: 'sent', flow };
   }
@@ -83,7 +86,7 @@ export class PasswordSettingService {
   /** A new code for the flow (cool-down and caps apply), again only to the number on file. */
   async resend(flow: PasswordFlow, ip: string): Promise<void> {
     const account = flow.accountId ? await this.deps.accounts.findById(flow.accountId) : null;
-    await this.deps.codes.send({ purpose: 'password', flowId: flow.id, subject: flow.subject, accountId: flow.accountId, to: account?.mobile ?? null, ip });
+    await this.deps.codes.send({ purpose: 'password', flowId: flow.id, subject: flow.subject, accountId: flow.accountId, to: account?.mobile ?? null, ip, ...(flow.lang ? { lang: flow.lang } : {}) });
   }
 
   /**

@@ -67,6 +67,8 @@ export interface CurrentCode {
 
 export interface SendCodeInput {
   purpose: CodePurpose;
+  /** Language of the SMS text: the one the person uses (page or app); German when absent. */
+  lang?: 'de' | 'en';
   /** The flow the code belongs to; verify() must name the same one. */
   flowId: string;
   /**
@@ -92,10 +94,20 @@ const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
 
-const TEXTS: Record<CodePurpose, (code: string, minutes: number) => string> = {
-  login: (code, minutes) => `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
-  password: (code, minutes) => `Ihr financeIDENT Code zum Setzen des Passworts: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
-  mobile_change: (code, minutes) => `Ihr financeIDENT Code zur Bestätigung dieser Mobilfunknummer: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+/** The SMS texts in the language of the person who asked for the code (German when unknown). */
+const TEXTS: Record<CodePurpose, Record<'de' | 'en', (code: string, minutes: number) => string>> = {
+  login: {
+    de: (code, minutes) => `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+    en: (code, minutes) => `Your financeIDENT sign-in code: ${code} (valid for ${minutes} min). Never share it.`,
+  },
+  password: {
+    de: (code, minutes) => `Ihr financeIDENT Code zum Setzen des Passworts: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+    en: (code, minutes) => `Your financeIDENT code for setting your password: ${code} (valid for ${minutes} min). Never share it.`,
+  },
+  mobile_change: {
+    de: (code, minutes) => `Ihr financeIDENT Code zur Bestätigung dieser Mobilfunknummer: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
+    en: (code, minutes) => `Your financeIDENT code to confirm this mobile number: ${code} (valid for ${minutes} min). Never share it.`,
+  },
 };
 
 export class PurposeCodeService {
@@ -184,7 +196,7 @@ export class PurposeCodeService {
     const key = this.key(p, input.flowId);
     await kv.set(key, JSON.stringify(stored), s.codeTtlMs);
     if (input.to) {
-      const text = TEXTS[p](code, Math.round(s.codeTtlMs / 60_000));
+      const text = TEXTS[p][input.lang ?? 'de'](code, Math.round(s.codeTtlMs / 60_000));
       try {
         await sms.send({ to: input.to, text, purpose: p, idempotencyKey: id, ...(input.accountId ? { accountId: input.accountId } : {}) });
       } catch (err) {

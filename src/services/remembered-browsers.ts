@@ -17,6 +17,9 @@ export interface RememberedBrowser {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** The record id of a remembered-browser token (what the account page lists), e.g. to mark "this browser". */
+export const rememberedBrowserId = hashToken;
+
 export class RememberedBrowserService {
   constructor(private readonly deps: { kv: KvStore; clock: Clock; random: Random }) {}
 

@@ -17,8 +17,9 @@ export class SmsCodeService {
   }
 
   /** Sends a new code for this login to `mobile`, which must be the account's number on file (SMS-1). */
-  async send(input: { accountId: string; mobile: string; loginUid: string; ip: string }): Promise<SentCode> {
+  async send(input: { accountId: string; mobile: string; loginUid: string; ip: string; lang?: 'de' | 'en' }): Promise<SentCode> {
     const sent = await this.codes.send({
+      ...(input.lang ? { lang: input.lang } : {}),
       purpose: 'login',
       flowId: input.loginUid,
       subject: input.accountId,

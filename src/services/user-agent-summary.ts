@@ -25,3 +25,20 @@ export function summariseUserAgent(ua: string | undefined): string {
   const b = browser ? `${browser[1]} ${browser[0]![1]}` : 'Browser';
   return system ? `${b} (${system})` : b;
 }
+
+export type DevicePlatform = 'ios' | 'android' | 'desktop';
+
+/**
+ * Which app store fits the device the browser runs on: from the Sec-CH-UA-Platform client hint when the browser sends
+ * one ("Android", "iOS", "Windows" …), else from its User-Agent; 'desktop' when it is not a phone or tablet.
+ */
+export function platformOf(ua: string | undefined, clientHintPlatform?: string): DevicePlatform {
+  const hint = (clientHintPlatform ?? '').replace(/"/g, '').trim().toLowerCase();
+  if (hint === 'android') return 'android';
+  if (hint === 'ios') return 'ios';
+  if (hint && hint !== 'unknown' && !/iPhone|iPad|iPod|Android/.test(ua ?? '')) return 'desktop';
+  const text = ua ?? '';
+  if (/iPhone|iPad|iPod/.test(text)) return 'ios';
+  if (/Android/.test(text)) return 'android';
+  return 'desktop';
+}

@@ -52,9 +52,40 @@ export async function mainText(page: Page): Promise<string> {
   return ((await page.locator('main').innerText()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** The page does not scroll sideways (nothing overflows the viewport). */
+/** Elements that stick out of their card (main) sideways, unless inside a scroll box that itself fits. */
+export async function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const main = document.querySelector('main');
+    if (!main) return [];
+    const box = main.getBoundingClientRect();
+    const out: string[] = [];
+    for (const el of Array.from(main.querySelectorAll('*'))) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      let clipped = false;
+      for (let p = el.parentElement; p && p !== main; p = p.parentElement) {
+        const ox = getComputedStyle(p).overflowX;
+        if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') {
+          clipped = true;
+          break;
+        }
+      }
+      if (clipped) continue;
+      if (r.right > box.right + 1 || r.left < box.left - 1) {
+        const id = el.id ? `#${el.id}` : '';
+        const cls = typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : '';
+        out.push(`${el.tagName.toLowerCase()}${id}${cls} sticks out by ${Math.round(Math.max(r.right - box.right, box.left - r.left))}px`);
+      }
+    }
+    return out;
+  });
+}
+
+/** The page does not scroll sideways and nothing sticks out of the card. */
 export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const width = page.viewportSize()?.width;
+  expect({ width, overflow, outside: (await overflowingElements(page)).slice(0, 5) }).toEqual({ width, overflow: expect.any(Number), outside: [] });
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
@@ -104,10 +135,18 @@ export async function logOut(page: Page, rp: RelyingParty, lang: Language, shot?
   await page.getByText(text(lang, 'logout.done')).waitFor(WAIT);
 }
 
-/** A screenshot, no sideways scrolling on the phone, and no serious or critical axe violations (listed in the failure). */
+/**
+ * At a phone (390 px) and a desktop (1280 px) width: a screenshot (`<name>-phone`, `<name>-desktop`), nothing
+ * overflowing, and no serious or critical axe violations (listed in the failure). The viewport is restored afterwards.
+ */
 export async function checkPage(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  await expectNoHorizontalOverflow(page);
-  const violations = await seriousViolations(page);
-  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+  const before = page.viewportSize();
+  for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `${name}-${size}`);
+    await expectNoHorizontalOverflow(page);
+    const violations = await seriousViolations(page);
+    expect({ page: `${name}-${size}`, violations }).toEqual({ page: `${name}-${size}`, violations: [] });
+  }
+  if (before) await page.setViewportSize(before);
 }

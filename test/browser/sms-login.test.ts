@@ -36,7 +36,7 @@ describe('SMS login in Chromium', () => {
     await page.waitForURL(/\/interaction\/[^/]+\/sms$/, WAIT);
     await page.locator('h1', { hasText: text('de', 'sms.heading') }).waitFor(WAIT);
     const shown = await mainText(page);
-    expect(shown).toContain(text('de', 'sms.intro', { mobile: '+49151 ••••• 05' }));
+    expect(shown).toContain(text('de', 'sms.intro', { mobile: '+49 151 ••••• 05' }));
     expect(shown).not.toContain(MOBILE);
     await expectNoHorizontalOverflow(page);
     await screenshot(page, 'sms-login-de');

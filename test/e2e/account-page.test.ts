@@ -119,9 +119,16 @@ describe('account page', () => {
     expect((await login(browser, rp, idp.url, '200001', device)).approved).toBe(true);
     const page = await signInToAccount(browser);
     expect(page.html).toContain('Zweithandy');
-    const chunk = page.html.slice(page.html.indexOf('Zweithandy'));
-    const form = findForm(chunk, '/account/devices/remove');
-    expect(form.fields.deviceId).toBe(second.state.deviceId);
+    // "Remove" asks first, naming the device; only "Yes" removes it.
+    expect(page.html).toContain(`/account?remove=${second.state.deviceId}`);
+    const question = await browser.go(`${idp.url}/account?remove=${second.state.deviceId}`);
+    expect(question.html).toContain(de('account.devices.confirm', { name: 'Zweithandy' }));
+    const form = findForm(question.html, '/account/devices/remove');
+    expect(form.fields).toMatchObject({ deviceId: second.state.deviceId, confirm: 'yes' });
+    // A post without the confirmation removes nothing and shows the question.
+    const unconfirmed = await browser.go(new URL(form.action, page.url).toString(), { method: 'POST', form: { ...form.fields, confirm: '' } });
+    expect(unconfirmed.html).toContain(de('account.devices.confirm', { name: 'Zweithandy' }));
+    expect((await idp.container.devices.listByAccount('acc_customer')).map((d) => d.id)).toContain(second.state.deviceId);
     const done = await browser.go(new URL(form.action, page.url).toString(), { method: 'POST', form: form.fields });
     expect(done.html).toContain(de('account.done.device'));
     expect(done.html).not.toContain('Zweithandy');

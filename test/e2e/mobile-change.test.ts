@@ -43,7 +43,7 @@ describe('mobile number change', () => {
     idp.container.smsSink!.clear();
     const requested = await api('/200003/mobile', brokerToken, { mobile: '0151 33333399' });
     expect(requested.status).toBe(202);
-    expect(requested.body.mobile).toBe('+49151 ••••• 99');
+    expect(requested.body.mobile).toBe('+49 151 ••••• 99');
     const sent = idp.container.smsSink!.list();
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: '+4915133333399', purpose: 'mobile_change' });
@@ -62,7 +62,7 @@ describe('mobile number change', () => {
     expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobileVerified).toBe('+4915133333399');
 
     const [event] = await idp.container.audit.list({ accountId: 'acc_shared1', type: 'mobile.changed' });
-    expect(event).toMatchObject({ type: 'mobile.changed', details: { old: '+49151 ••••• 03', new: '+49151 ••••• 99', requestedBy: 'acc_broker', confirmedBy: 'acc_broker' } });
+    expect(event).toMatchObject({ type: 'mobile.changed', details: { old: '+49 151 ••••• 03', new: '+49 151 ••••• 99', requestedBy: 'acc_broker', confirmedBy: 'acc_broker' } });
     expect(JSON.stringify(event)).not.toContain('33333399');
 
     // Single use: the same code does not confirm again.

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import * as client from 'openid-client';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
-import { alertText, Browser, type Page } from '../helpers/browser.js';
+import { alertText, Browser, findForm, type Page } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty, type StartedLogin } from '../helpers/relying-party.js';
 import { DAY, HOUR, ManualClock, MINUTE, SECOND } from '../../src/shared/clock.js';
 import { translate } from '../../src/i18n/messages.js';
@@ -35,7 +35,7 @@ const sink = () => idp.container.smsSink!;
 function passwordCode(to = MOBILE): string {
   const sms = sink().list().find((m) => m.to === to && m.purpose === 'password');
   expect(sms).toBeDefined();
-  return /Passworts: (\d{6}) /.exec(sms!.text)![1]!;
+  return /(?:Passworts|your password): (\d{6}) /.exec(sms!.text)![1]!;
 }
 
 function loginCode(): string {
@@ -253,8 +253,17 @@ describe('setting a password', () => {
     expect(forgot.html).toContain(translate('en', 'password.forgot.heading'));
     const page = await browser.submit(forgot, '/password/forgot', { loginId: '200003' });
     expect(page.html).toContain(translate('en', 'password.code.sent'));
-    const short = await setPassword(browser, page, passwordCode('+4915122222203'), 'short-1');
+    // The SMS is in English too, and the code stays in its field after the policy refusal.
+    expect(sink().list().find((m) => m.purpose === 'password')!.text).toMatch(/^Your financeIDENT code for setting your password: \d{6} /);
+    const code = passwordCode('+4915122222203');
+    const short = await setPassword(browser, page, code, 'short-1');
     expect(alertText(short.html)).toBe(translate('en', 'password.tooShort', { min: 10 }));
+    expect(findForm(short.html, '/password/code').fields.code).toBe(code);
+    // Saved: post/redirect/get, so a reload or the language switch shows "saved" again.
+    const done = await setPassword(browser, short, code, 'A-much-better-passphrase-2026');
+    expect(done.url).toBe(`${idp.url}/password/done`);
+    expect(done.html).toContain(translate('en', 'password.done.heading'));
+    expect((await browser.go(`${idp.url}/password/done?lang=de`)).html).toContain(translate('de', 'password.done.heading'));
   });
 
   it('forms without the CSRF token are refused', async () => {

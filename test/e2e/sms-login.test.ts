@@ -46,7 +46,7 @@ describe('SMS login', () => {
     expect(page.url).toMatch(/\/interaction\/[^/]+\/sms$/);
     expect(page.html).toContain('inputmode="numeric"');
     expect(page.html).toContain('autocomplete="one-time-code"');
-    expect(page.html).toContain('+49151 ••••• 05');
+    expect(page.html).toContain('+49 151 ••••• 05');
     expect(page.html).not.toContain(MOBILE);
 
     const sent = idp.container.smsSink!.list();

@@ -27,7 +27,15 @@ export interface BrowserSession {
 
 /** A fresh persistent Chromium profile (service workers and WebAuthn need a real profile). */
 export async function launchChromium(
-  opts: { locale?: string; viewport?: { width: number; height: number }; permissions?: string[]; origin?: string; /** Accept a test server's self-signed certificate. */ ignoreHTTPSErrors?: boolean } = {},
+  opts: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    permissions?: string[];
+    origin?: string;
+    userAgent?: string;
+    /** Accept a test server's self-signed certificate. */
+    ignoreHTTPSErrors?: boolean;
+  } = {},
 ): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'fi-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -37,6 +45,7 @@ export async function launchChromium(
     locale: opts.locale ?? 'de-DE',
     viewport: opts.viewport ?? { width: 420, height: 860 },
     ...(opts.ignoreHTTPSErrors ? { ignoreHTTPSErrors: true } : {}),
+    ...(opts.userAgent ? { userAgent: opts.userAgent } : {}),
   });
   if (opts.permissions && opts.origin) await context.grantPermissions(opts.permissions, { origin: opts.origin });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -10,10 +10,10 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function runCli(idp: TestIdp, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(idp: TestIdp, args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/ident.ts', ...args], {
-      cwd: ROOT,
+    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/ident.ts'), ...args], {
+      cwd,
       env: { ...process.env, IDP_URL: idp.url, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -62,7 +62,7 @@ describe('npm run ident', () => {
     const res = await runCli(idp, ['pending', '--state', state]);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Keine offenen Freigabe-Anfragen/);
-  }, 30_000);
+  }, 120_000);
 
   it('lists, approves with the number and denies with "not me"', async () => {
     const first = await newApproval();
@@ -89,11 +89,59 @@ describe('npm run ident', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/Falsche Zahl/);
     expect((await idp.container.approvals.get(approval.id))?.status).toBe('denied');
-  }, 30_000);
+  }, 120_000);
 
   it('exits 2 on an unknown command', async () => {
     const res = await runCli(idp, ['frobnicate']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/Unbekannter Befehl/);
-  }, 30_000);
+  }, 120_000);
+});
+
+// Each case starts the simulator (tsx compiles on the fly) several times: generous limits for a busy 2-core machine.
+describe('npm run ident: one key file per account, OS check, lockout time', () => {
+  let idp: TestIdp;
+  let cwd: string;
+  beforeAll(async () => {
+    idp = await startTestIdp({ redis: false, env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '2' } });
+    cwd = mkdtempSync(join(tmpdir(), 'fi-ident-cwd-'));
+  });
+  afterAll(async () => {
+    await idp.close();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('keeps each account\'s key in .ident/<access number>.json; with several, --login picks one', async () => {
+    for (const login of ['200003', '200006']) {
+      const res = await runCli(idp, ['enrol', '--login', login, '--password', 'Demo-Passwort-2026'], cwd);
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain(join('.ident', `${login}.json`));
+      expect(statSync(join(cwd, '.ident', `${login}.json`)).mode & 0o777).toBe(0o600);
+    }
+    // The first account's key is still there (not replaced by the second).
+    expect(JSON.parse(readFileSync(join(cwd, '.ident', '200003.json'), 'utf8'))).toMatchObject({ accessNumber: '200003' });
+    const ambiguous = await runCli(idp, ['pending'], cwd);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('--login');
+    const picked = await runCli(idp, ['pending', '--login', '200006'], cwd);
+    expect(picked.code).toBe(0);
+    expect(picked.stdout).toContain('Keine offenen Freigabe-Anfragen.');
+    // The repository ignores the folder.
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('.ident/');
+  }, 180_000);
+
+  it('a too old OS is refused before any activation SMS; a lockout is shown in local time', async () => {
+    const before = idp.container.smsSink!.list().length;
+    const old = await runCli(idp, ['enrol', '--login', '200001', '--password', 'Demo-Passwort-2026', '--platform', 'ios', '--os-version', '12.4'], cwd);
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain('enrolment.osTooOld');
+    expect(idp.container.smsSink!.list().length).toBe(before);
+
+    await runCli(idp, ['enrol', '--login', '200004', '--password', 'Falsch-1'], cwd);
+    const locked = await runCli(idp, ['enrol', '--login', '200004', '--password', 'Falsch-2'], cwd);
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toMatch(/Zu viele Fehlversuche\. Bitte versuchen Sie es ab \d\d:\d\d Uhr erneut\./);
+    expect(locked.stderr).not.toMatch(/\d{4}-\d\d-\d\dT/);
+  }, 180_000);
 });

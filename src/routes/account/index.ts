@@ -13,6 +13,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Random } from '../../shared/random.js';
 import type { Account, AccountStore } from '../../stores/account-store.js';
 import type { PageContext, RenderPage } from '../render.js';
+import { redirectToPage } from '../flash.js';
 import { issuerBase, lazyDiscovery, type DemoClient } from '../demo/demo-clients.js';
 import { accountCookies } from './account-cookies.js';
 import { translate } from '../../i18n/messages.js';
@@ -30,6 +31,8 @@ export interface AccountPageDeps {
   random: Random;
   /** acr of a fresh second factor; demanded at every sign-in to the account page. */
   acrTwoFactor: string;
+  /** The remembered-browser record id of the requesting browser (to mark "this browser"), or null. */
+  currentBrowserId?: (ctx: Context, accountId: string) => string | null;
 }
 
 /** Which confirmation `?done=` shows after a change (a fixed list: nothing from the URL reaches the page). */
@@ -39,6 +42,9 @@ const DONE: Record<string, string> = {
   browsers: 'account.done.browsers',
   device: 'account.done.device',
 };
+
+/** Platforms as people write them. */
+const PLATFORM_NAMES: Record<string, string> = { ios: 'iOS', android: 'Android', web: 'Web-App' };
 
 function formatDate(ms: number, lang: string): string {
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(ms);
@@ -102,8 +108,13 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
     }
     const devices = await deps.devices.list(account.id);
     const doneKey = typeof ctx.query.done === 'string' ? DONE[ctx.query.done] : undefined;
+    const thisBrowser = deps.currentBrowserId?.(ctx, account.id) ?? null;
+    // "Remove" asks first (?remove=<device id>); the question names the device, the POST needs confirm=yes.
+    const removing = typeof ctx.query.remove === 'string' ? devices.find((d) => d.id === ctx.query.remove) : undefined;
     await show(ctx, 'account/index', {
       title: translate(page.lang, 'account.title'),
+      wide: true,
+      confirmRemove: removing ? { id: removing.id, name: removing.name } : undefined,
       account: { name: account.name, accessNumber: account.accessNumber, interval: account.twoFactorIntervalDays },
       intervalOptions: Array.from({ length: MAX_INTERVAL_DAYS + 1 }, (_, days) => ({
         value: days,
@@ -112,11 +123,12 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
       browsers: browsers?.map((b) => ({
         id: b.id,
         browser: b.browser,
+        current: b.id === thisBrowser,
         createdAt: formatDate(b.createdAt, page.lang),
         lastUsedAt: formatDate(b.lastUsedAt, page.lang),
         expiresAt: formatDate(b.expiresAt, page.lang),
       })),
-      devices: devices.map((d) => ({ id: d.id, name: d.name, platform: d.platform, osVersion: d.osVersion, createdAt: formatDate(d.createdAt, page.lang) })),
+      devices: devices.map((d) => ({ id: d.id, name: d.name, platform: PLATFORM_NAMES[d.platform] ?? d.platform, osVersion: d.osVersion, createdAt: formatDate(d.createdAt, page.lang) })),
       done: doneKey ? translate(page.lang, doneKey) : undefined,
     });
   });
@@ -206,11 +218,19 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
   router.post(
     '/devices/remove',
     ...forms,
+    async (ctx, next) => {
+      const deviceId = field(ctx, 'deviceId');
+      // Without the confirmation the page asks first (the same happens for a form sent without it).
+      if (field(ctx, 'confirm') !== 'yes') return ctx.redirect(`/account?remove=${encodeURIComponent(deviceId)}#devices-heading`);
+      await next();
+    },
     action(async (ctx, account) => {
       await deps.devices.remove(account.id, field(ctx, 'deviceId'), { accountId: account.id, ip: ctx.ip });
       return 'device';
     }),
   );
+
+  for (const path of ['/interval', '/browsers/end', '/browsers/end-all', '/devices/remove', '/logout']) router.get(path, redirectToPage(() => '/account'));
 
   router.post('/logout', ...forms, async (ctx) => {
     accountCookies.clearSession(ctx);

@@ -6,7 +6,8 @@ import type { ClientMetadata } from '../../config/clients.js';
 import { AppError } from '../../shared/errors.js';
 import type { Random } from '../../shared/random.js';
 import type { PageContext, RenderPage } from '../render.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.js';
+import { DEMO_PASSWORD } from './demo-accounts.js';
+import { enrolCommand, listedAccounts } from './listed-accounts.js';
 import { DEMO_SCOPE, issuerBase, lazyDiscovery, selectDemoClients, type DemoClient } from './demo-clients.js';
 import { demoCookies, type TokensCookie } from './demo-cookies.js';
 import { describeFailure, fromAuthorizationError, shortReason, type DemoFailure } from './demo-errors.js';
@@ -18,6 +19,8 @@ export interface DemoDeps {
   clients: ClientMetadata[];
   render: RenderPage;
   random: Random;
+  /** SEED_ACCOUNTS_FILE, when set: /demo lists its accounts instead of the built-in demo logins. */
+  seedAccountsFile?: string;
 }
 
 /** acr_values sent by the step-up link (`?acr=mfa`). */
@@ -47,7 +50,7 @@ export function demoRoutes(deps: DemoDeps): Router {
     ctx.status = status;
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = await deps.render(view, page, { dt: demoTranslator(page.lang), ...locals });
+    ctx.body = await deps.render(view, page, { dt: demoTranslator(page.lang), wide: true, ...locals });
   }
 
   function describeClient(demo: DemoClient) {
@@ -127,12 +130,16 @@ export function demoRoutes(deps: DemoDeps): Router {
   }
 
   router.get('/', async (ctx) => {
+    const listed = await listedAccounts(deps.seedAccountsFile);
+    const firstApp = listed.accounts.find((a) => a.method !== 'sms' && a.roleKey.includes('ustomer'))?.loginId ?? listed.accounts[0]?.loginId ?? '200001';
     await show(ctx, 'demo/index', {
       title: demoTranslator((ctx.state.page as PageContext).lang)('index.title'),
       clients: demos.map(describeClient),
       exampleRedirect: `${base}/demo/<client_id>/callback`,
-      accounts: DEMO_ACCOUNTS,
+      accounts: listed.accounts,
+      seeded: listed.seeded,
       password: DEMO_PASSWORD,
+      enrolCommand: enrolCommand(firstApp, listed.seeded ? undefined : DEMO_PASSWORD),
     });
   });
 

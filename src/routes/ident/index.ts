@@ -10,8 +10,16 @@ import { AppError } from '../../shared/errors.js';
 import type { IdentDeps } from './ident-deps.js';
 import { deviceToken, validBody } from './validate.js';
 
-const startSchema = z.object({ loginId: z.string().min(1).max(254), password: z.string().min(1).max(1024) });
+const startSchema = z.object({
+  loginId: z.string().min(1).max(254),
+  password: z.string().min(1).max(1024),
+  /** Optional: checked before the activation SMS is sent (an app on a too old OS gets no code it cannot use). */
+  platform: z.enum(PLATFORMS).optional(),
+  osVersion: z.string().trim().min(1).max(20).optional(),
+});
 const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
+const pushSubscriptionSchema = z.object({ endpoint: z.url().startsWith('https://').max(2048), keys: z.object({ p256dh: b64url.max(200), auth: b64url.max(100) }) });
+const pushSchema = z.object({ pushSubscription: pushSubscriptionSchema.nullable() });
 const completeSchema = z.object({
   code: z.string().regex(/^\d{4,10}$/),
   publicKeyJwk: z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: b64url.length(43), y: b64url.length(43) }).loose(),
@@ -69,7 +77,9 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
 
   router.post('/enrolments', ...json, async (ctx) => {
     const body = validBody(ctx, startSchema);
-    const started = await deps.enrolment.start({ ...body, ip: ctx.ip });
+    const device = body.platform && body.osVersion ? { platform: body.platform, osVersion: body.osVersion } : undefined;
+    const lang = (ctx.state.page as { lang?: 'de' | 'en' } | undefined)?.lang;
+    const started = await deps.enrolment.start({ loginId: body.loginId, password: body.password, ip: ctx.ip, ...(device ? { device } : {}), ...(lang ? { lang } : {}) });
     // 201: the provider accepted the SMS; 202: no answer from it (delivery 'unknown'): the code may still arrive.
     ctx.status = started.delivery === 'sent' ? 201 : 202;
     ctx.body = {
@@ -183,6 +193,15 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
         current: d.id === device.id,
       })),
     };
+  });
+
+  // Notifications turned on (or off) after enrolment: only the device itself sets its own subscription.
+  router.put('/devices/:id/push', ...json, async (ctx) => {
+    const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
+    if (ctx.params.id !== device.id) throw new AppError('device.notFound', 404);
+    const { pushSubscription } = validBody(ctx, pushSchema);
+    await deps.devices.setPushSubscription(device.id, pushSubscription);
+    ctx.body = { id: device.id, push: pushSubscription !== null };
   });
 
   router.delete('/devices/:id', ...json, async (ctx) => {

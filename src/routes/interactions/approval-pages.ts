@@ -36,7 +36,7 @@ export function showApproval(deps: InteractionDeps): Middleware {
       smsAllowed: deps.smsAllowed(account),
       showEmailNotice: !account.email && !login.emailNoticeDismissed,
       flash: typeof ctx.query.info === 'string' && /^[a-zA-Z.]{1,60}$/.test(ctx.query.info) ? translate(ctx.state.page.lang, ctx.query.info) : null,
-      scripts: approval.status === 'pending' ? ['/public/js/waiting.js'] : [],
+      scripts: approval.status === 'pending' ? ['/public/js/waiting.js', '/public/js/countdown.js'] : [],
     });
   };
 }

@@ -17,16 +17,12 @@ import {
   showSecondFactor,
 } from './approval-pages.js';
 import { resendSmsCode, showSmsCode, submitSmsCode } from './sms-pages.js';
+import { redirectToPage } from '../flash.js';
 
 export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], extra: (router: Router) => void = () => {}): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   router.get('/', ...forms, showLogin(deps));
   router.post('/login', ...forms, submitPassword(deps));
-  // The language link of a page answering POST /login (an error, a refusal) leads here: back to the form in that language.
-  router.get('/login', function loginPageAgain(ctx) {
-    const lang = ctx.query.lang === 'en' || ctx.query.lang === 'de' ? `?lang=${ctx.query.lang}` : '';
-    ctx.redirect(`/interaction/${encodeURIComponent(ctx.params.uid!)}${lang}`);
-  });
   router.get('/second-factor', ...forms, showSecondFactor(deps));
   router.get('/approval', ...forms, showApproval(deps));
   router.get('/approval/events', approvalEvents(deps));
@@ -40,6 +36,13 @@ export function interactionRoutes(deps: InteractionDeps, forms: Middleware[], ex
   router.get('/finish', finishApproved(deps));
   router.get('/abort', abortLogin(deps));
   router.get('/refused', finishRefused(deps));
+  // A reload, Back or the language switch after a POST (an error, a refusal) asks for these URLs by GET: show the page they belong to.
+  const page = (suffix: string) => redirectToPage((ctx) => `/interaction/${encodeURIComponent(String(ctx.params.uid))}${suffix}`);
+  router.get('/login', page(''));
+  router.get('/approval/resend', page('/approval'));
+  router.get('/approval/cancel', page('/approval'));
+  router.get('/notice/email', page('/approval'));
+  router.get('/sms/resend', page('/sms'));
   extra(router);
   return router;
 }

@@ -1,7 +1,7 @@
 // The remembered-browser cookie: one per account (name derived from the account id), httpOnly, SameSite=Lax.
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import type { RememberedBrowserService } from '../../services/remembered-browsers.js';
+import { rememberedBrowserId, type RememberedBrowserService } from '../../services/remembered-browsers.js';
 import { summariseUserAgent } from '../../services/user-agent-summary.js';
 import type { Account } from '../../stores/account-store.js';
 
@@ -11,10 +11,16 @@ const cookieName = (accountId: string) => `fi_rb_${createHash('sha256').update(a
 export interface RememberedBrowserCookies {
   isRemembered(ctx: Context, account: Account): Promise<boolean>;
   remember(ctx: Context, account: Account): Promise<void>;
+  /** The id of this browser's remembered-browser record for the account (from its cookie), or null. */
+  currentId(ctx: Context, accountId: string): string | null;
 }
 
 export function rememberedBrowserCookies(service: RememberedBrowserService): RememberedBrowserCookies {
   return {
+    currentId(ctx, accountId) {
+      const token = ctx.cookies.get(cookieName(accountId), { signed: true });
+      return token ? rememberedBrowserId(token) : null;
+    },
     isRemembered(ctx, account) {
       return service.check(account.id, ctx.cookies.get(cookieName(account.id), { signed: true }), account.twoFactorIntervalDays);
     },

@@ -4,7 +4,8 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { finishLogin } from './finish-login.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
-import { summariseUserAgent } from '../../services/user-agent-summary.js';
+import { platformOf, summariseUserAgent } from '../../services/user-agent-summary.js';
+import { webappMessages } from '../../i18n/webapp-messages.js';
 import { isAppError } from '../../shared/errors.js';
 import { translate } from '../../i18n/messages.js';
 
@@ -26,13 +27,18 @@ export async function startSecondFactor(ctx: Context, deps: InteractionDeps, log
   if (account.twoFactorMethod === 'sms') return ctx.redirect(`/interaction/${login.uid}/sms`);
   const devices = await deps.devices.listByAccount(account.id);
   if (devices.length === 0) {
+    // On a phone the QR code (for another device) is no use, and only its own store matters.
+    const platform = platformOf(ctx.get('user-agent'), ctx.get('sec-ch-ua-platform') || undefined);
+    const app = webappMessages(ctx.state.page.lang);
     ctx.body = await deps.render('interactions/no-device', ctx.state.page, {
       uid: login.uid,
+      platform,
       enrolUrl: deps.enrolUrl(account),
-      qrSvg: await deps.qrSvg(deps.enrolUrl(account)),
-      appStoreUrl: deps.storeLinks.appStore,
-      playStoreUrl: deps.storeLinks.playStore,
+      qrSvg: platform === 'desktop' ? await deps.qrSvg(deps.enrolUrl(account)) : null,
+      appStoreUrl: platform === 'android' ? null : deps.storeLinks.appStore,
+      playStoreUrl: platform === 'ios' ? null : deps.storeLinks.playStore,
       smsAllowed: deps.smsAllowed(account),
+      appButtons: { add: app['nav.add'], continue: app['enrol.submit'], register: app['enrol.register'] },
     });
     return;
   }

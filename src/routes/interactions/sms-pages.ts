@@ -10,6 +10,8 @@ import type { Account } from '../../stores/account-store.js';
 import { maskMobile } from '../../services/mobile-number.js';
 import { translate } from '../../i18n/messages.js';
 import { AppError, isAppError } from '../../shared/errors.js';
+import { clearFlash, readFlash, setFlash } from '../flash.js';
+import { readSmsCode } from '../sms-code-input.js';
 
 /**
  * Renders the code page from what is true now: the intro says "sent" only while this login's code was accepted by
@@ -55,7 +57,7 @@ async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ logi
 
 async function sendCode(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account & { mobile: string }): Promise<AppError | null> {
   try {
-    await deps.smsCodes.send({ accountId: account.id, mobile: account.mobile, loginUid: login.uid, ip: ctx.ip });
+    await deps.smsCodes.send({ accountId: account.id, mobile: account.mobile, loginUid: login.uid, ip: ctx.ip, lang: ctx.state.page.lang });
     return null;
   } catch (e) {
     if (!isAppError(e)) throw e;
@@ -69,9 +71,12 @@ export function showSmsCode(deps: InteractionDeps): Middleware {
     const loaded = await loadSmsLogin(ctx, deps);
     if (!loaded) return;
     const { login, account } = loaded;
-    let error = (await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account);
+    const flash = readFlash(ctx);
+    if (flash) clearFlash(ctx, `/interaction/${login.uid}`);
+    const shown = flash?.key.startsWith('sms.') ? new AppError(flash.key, flash.status ?? 400, flash.params ?? {}) : null;
+    let error = shown ?? ((await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account));
     // A simultaneous first view of the same login sent it: that code is this page's code, nothing was refused.
-    if (error?.code === 'sms.resendTooSoon' && (await deps.smsCodes.current(login.uid))) error = null;
+    if (!shown && error?.code === 'sms.resendTooSoon' && (await deps.smsCodes.current(login.uid))) error = null;
     const info = typeof ctx.query.info === 'string' && ctx.query.info === 'sms.resent' ? ctx.query.info : null;
     await renderSms(ctx, deps, login, account, { error, info });
   };
@@ -96,12 +101,15 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
     if (!loaded) return;
     const { login, account } = loaded;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    const code = typeof body.code === 'string' ? body.code.slice(0, 20) : '';
     try {
+      const code = readSmsCode(body.code);
       await deps.smsCodes.verify({ loginUid: login.uid, accountId: account.id, code });
     } catch (e) {
       if (!isAppError(e)) throw e;
-      return renderSms(ctx, deps, login, account, { error: e });
+      // Post/redirect/get: a reload cannot send the same wrong code again (and cost a try).
+      setFlash(ctx, `/interaction/${login.uid}`, { key: e.code, params: e.params, status: e.status });
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${login.uid}/sms`);
     }
     login.secondFactor = { method: 'sms', at: deps.clock.now() };
     // The right code proves the number on file (phone_number_verified).

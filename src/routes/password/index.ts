@@ -4,9 +4,12 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { translate } from '../../i18n/messages.js';
 import type { PasswordFlow, PasswordSettingService } from '../../services/password-setting.js';
-import { isAppError, type AppError } from '../../shared/errors.js';
+import { AppError, isAppError } from '../../shared/errors.js';
+import { readSmsCode } from '../sms-code-input.js';
 import type { AccountStore } from '../../stores/account-store.js';
+import { formatMobile } from '../../services/mobile-number.js';
 import type { PageContext, RenderPage } from '../render.js';
+import { redirectToPage } from '../flash.js';
 
 export const PASSWORD_FLOW_COOKIE = 'fi_pwflow';
 
@@ -35,9 +38,10 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
     ctx.body = await deps.render('password/forgot', page(ctx), { loginId: '', error: null, ...locals });
   };
 
-  const showCode = async (ctx: Context, flow: PasswordFlow, extra: { error?: AppError | null; info?: string | null } = {}) => {
+  const showCode = async (ctx: Context, flow: PasswordFlow, extra: { error?: AppError | null; info?: string | null; code?: string } = {}) => {
     if (extra.error) ctx.status = extra.error.status;
     ctx.body = await deps.render('password/code', page(ctx), {
+      code: extra.code ?? '',
       minLength: deps.minLength,
       interaction: flow.interaction,
       error: extra.error ? message(ctx, extra.error) : null,
@@ -63,7 +67,7 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
     const loginId = field(body, 'loginId', 254);
     let result;
     try {
-      result = await deps.passwords.start({ loginId, ip: ctx.ip, interaction });
+      result = await deps.passwords.start({ loginId, ip: ctx.ip, interaction, lang: page(ctx).lang });
     } catch (e) {
       if (!isAppError(e)) throw e;
       return showForgot(ctx, { interaction, loginId, error: message(ctx, e) }, e.status);
@@ -74,7 +78,7 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
       ctx.status = 403;
       ctx.body = await deps.render('password/no-mobile', page(ctx), {
         interaction,
-        broker: broker ? { name: broker.name, email: broker.email, mobile: broker.mobile } : null,
+        broker: broker ? { name: broker.name, email: broker.email, mobile: broker.mobile, mobileShown: broker.mobile ? formatMobile(broker.mobile) : null } : null,
       });
       return;
     }
@@ -97,6 +101,8 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
     await showCode(ctx, flow, { info });
   });
 
+  router.get('/code/resend', redirectToPage(() => '/password/code'));
+
   router.post('/code/resend', ...forms, async (ctx) => {
     const flow = await loadFlow(ctx);
     if (!flow) return;
@@ -114,19 +120,26 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
     const flow = await loadFlow(ctx);
     if (!flow) return;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const typed = field(body, 'code', 40);
     try {
-      await deps.passwords.complete(flow, {
-        code: field(body, 'code', 20),
-        password: field(body, 'password', 4096),
-        repeat: field(body, 'repeat', 4096),
-        ip: ctx.ip,
-      });
+      const password = field(body, 'password', 4096);
+      const repeat = field(body, 'repeat', 4096);
+      if (!typed.trim() || !password || !repeat) throw new AppError('password.missingFields', 400);
+      await deps.passwords.complete(flow, { code: readSmsCode(typed), password, repeat, ip: ctx.ip });
     } catch (e) {
       if (!isAppError(e)) throw e;
-      return showCode(ctx, flow, { error: e });
+      // A code that is still valid stays in the field; only the passwords are typed again.
+      const codeStillValid = !['sms.wrong', 'sms.expired', 'sms.tooManyTries', 'sms.notACode'].includes(e.code);
+      return showCode(ctx, flow, { error: e, code: codeStillValid ? typed : '' });
     }
     ctx.cookies.set(PASSWORD_FLOW_COOKIE, null, { path: '/password', signed: true });
-    ctx.body = await deps.render('password/done', page(ctx), { interaction: flow.interaction });
+    // Post/redirect/get: a reload or the language switch shows "saved" again, not an expired form.
+    ctx.status = 303;
+    ctx.redirect(`/password/done${flow.interaction ? `?interaction=${flow.interaction}` : ''}`);
+  });
+
+  router.get('/done', ...forms, async (ctx) => {
+    ctx.body = await deps.render('password/done', page(ctx), { interaction: interactionParam(ctx.query.interaction) });
   });
 
   return router;

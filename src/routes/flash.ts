@@ -1,0 +1,50 @@
+// Post/redirect/get: a form's outcome kept in a short-lived signed cookie for the page the POST redirects to.
+// The page reads it on every GET (so a reload or a language switch shows the same message); a new POST replaces it.
+import type { Context } from 'koa';
+
+export const FLASH_COOKIE = 'fi_flash';
+const MAX_AGE_MS = 10 * 60 * 1000;
+
+export interface Flash {
+  /** Message key (src/i18n/messages.ts). */
+  key: string;
+  params?: Record<string, string | number>;
+  /** HTTP status the page is shown with. */
+  status?: number;
+  /** Form values to fill in again (never a password). */
+  values?: Record<string, string>;
+}
+
+/** Stores `flash` for GET pages under `path` (a signed, httpOnly cookie; at most 10 minutes). */
+export function setFlash(ctx: Context, path: string, flash: Flash): void {
+  const value = Buffer.from(JSON.stringify(flash)).toString('base64url');
+  ctx.cookies.set(FLASH_COOKIE, value, { path, httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: true, maxAge: MAX_AGE_MS });
+}
+
+/** The flash for this request, or null (a missing, unsigned or malformed cookie is ignored). */
+export function readFlash(ctx: Context): Flash | null {
+  const raw = ctx.cookies.get(FLASH_COOKIE, { signed: true });
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Flash;
+    return typeof parsed?.key === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+export function clearFlash(ctx: Context, path: string): void {
+  ctx.cookies.set(FLASH_COOKIE, null, { path, signed: true });
+}
+
+/** Answers a GET on a POST-only URL (a reload, Back, or the language switch) with a redirect to its page, keeping ?lang. */
+export function redirectToPage(target: (ctx: Context) => string) {
+  return async function redirectToPage(ctx: Context): Promise<void> {
+    const url = new URL(target(ctx), 'http://x');
+    for (const [name, value] of Object.entries(ctx.query)) {
+      if (typeof value === 'string' && (name === 'lang' || name === 'expired')) url.searchParams.set(name, value);
+    }
+    ctx.set('Cache-Control', 'no-store');
+    ctx.redirect(`${url.pathname}${url.search}`);
+  };
+}
