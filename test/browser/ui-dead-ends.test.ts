@@ -16,11 +16,14 @@ jest.setTimeout(120_000);
 
 let idp: TestIdp;
 let rp: RelyingParty;
+/** smartMSC: the portal that admits 100001, a broker (OIDC-5: FinanceCloud is for customers). */
+let brokerRp: RelyingParty;
 
 beforeAll(async () => {
   idp = await startTestIdp({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' } });
   await enrolDevice(idp, '100001');
   rp = await RelyingParty.discover(idp, 'financecloud');
+  brokerRp = await RelyingParty.discover(idp, 'smartmsc');
 }, 60_000);
 afterAll(async () => idp?.close());
 
@@ -37,6 +40,7 @@ describe.each([
     browser = await launchChromium({ locale, viewport: PHONE });
     page = browser.page;
     await catchCallbacks(page, rp);
+    await catchCallbacks(page, brokerRp);
   }, 60_000);
   afterAll(async () => browser?.close());
 
@@ -138,7 +142,7 @@ describe.each([
   });
 
   it('the waiting page counts down, and "Anmeldung abbrechen" ends the login with access_denied at the relying party', async () => {
-    await page.goto((await rp.start()).url);
+    await page.goto((await brokerRp.start()).url);
     await typePassword(page, lang, '100001');
     await page.waitForURL(/\/approval$/, WAIT);
     const seconds = async () => Number(/(\d+)/.exec(await page.locator('#approval-status').innerText())?.[1]);
@@ -153,7 +157,7 @@ describe.each([
     await checkPage(page, `ui-waiting-countdown-${lang}`);
 
     await page.getByRole('button', { name: text(lang, 'approval.cancel'), exact: true }).click();
-    const callback = new URL(await waitForCallback(page, rp));
+    const callback = new URL(await waitForCallback(page, brokerRp));
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(callback.searchParams.get('code')).toBeNull();
   });

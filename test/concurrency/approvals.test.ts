@@ -16,7 +16,8 @@ const N = 30;
  * one account at a time), each left just before its second factor; returns their browsers and second-factor URLs.
  */
 async function pastPassword(idp: TestIdp, loginId: string, n: number): Promise<{ browser: Browser; url: string }[]> {
-  const rp = await RelyingParty.discover(idp, 'financecloud');
+  // The portal that admits the account's role (OIDC-5): customers (2…) use FinanceCloud, brokers and their staff (1…) smartMSC.
+  const rp = await RelyingParty.discover(idp, loginId.startsWith('1') ? 'smartmsc' : 'financecloud');
   const logins: { browser: Browser; url: string }[] = [];
   for (let i = 0; i < n; i++) {
     const browser = new Browser();
