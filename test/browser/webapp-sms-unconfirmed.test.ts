@@ -27,8 +27,8 @@ afterAll(async () => {
 const msg = (lang: 'de' | 'en', key: string, mobile: string) => (webappMessages(lang) as Record<string, string>)[key]!.replace('{mobile}', mobile);
 
 describe.each([
-  ['de', '100001', '+49151 ••••• 01'],
-  ['en', '100002', '+49151 ••••• 02'],
+  ['de', '100001', '+49 151 ••••• 01'],
+  ['en', '100002', '+49 151 ••••• 02'],
 ] as const)('web app enrolment with an unanswered SMS (%s)', (lang, loginId, masked) => {
   let browser: BrowserSession;
   beforeAll(async () => {
