@@ -10,7 +10,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # tsconfig.build.json builds src/ and the operator's statement script only (dev tools are not built).
-COPY scripts/statement.ts ./scripts/statement.ts
+COPY scripts/statement.ts scripts/statement-cli.ts ./scripts/
 RUN npm run build
 
 # ---- runtime: production dependencies, compiled code, views, static files, default config ----

@@ -9,7 +9,7 @@ import { catchCallbacks, mainText, PHONE, screenshotsAtSizes, seriousViolations,
 
 jest.setTimeout(90_000);
 
-const MASKED = '+49 151 ••••• 05'; // as people write it (h/ui)
+const MASKED = '+49 151 ••••• 05'; // as people write it
 let idp: TestIdp;
 let rp: RelyingParty;
 let browser: BrowserSession;

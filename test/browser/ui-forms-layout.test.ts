@@ -21,6 +21,8 @@ const ANDROID_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 
 let idp: TestIdp;
 let demoIdp: TestIdp;
 let rp: RelyingParty;
+/** smartMSC: the portal of brokers, their employees and sub-brokers (OIDC-5: FinanceCloud admits customers only). */
+let brokerRp: RelyingParty;
 let customer: Device;
 /** The device of 100001 on the demo IdP. */
 let demoDevice: Device;
@@ -33,6 +35,7 @@ beforeAll(async () => {
   await idp.container.accounts.update('acc_subbroker', { twoFactorMethod: 'sms' }, Date.now());
   demoDevice = await enrolDevice(demoIdp, '100001');
   rp = await RelyingParty.discover(idp, 'financecloud');
+  brokerRp = await RelyingParty.discover(idp, 'smartmsc');
 }, 60_000);
 afterAll(async () => {
   await idp?.close();
@@ -59,6 +62,7 @@ describe.each([
     browser = await launchChromium({ locale, viewport: PHONE });
     page = browser.page;
     await catchCallbacks(page, rp);
+    await catchCallbacks(page, brokerRp);
   }, 60_000);
   afterAll(async () => browser?.close());
 
@@ -67,7 +71,8 @@ describe.each([
 
   it('SMS code: non-codes cost no try, wrong codes count down with the right plural, the right code signs in', async () => {
     const smsId = lang === 'de' ? '200005' : '100003';
-    await page.goto((await rp.start()).url);
+    const smsRp = lang === 'de' ? rp : brokerRp; // 100003 is a sub-broker: smartMSC
+    await page.goto((await smsRp.start()).url);
     await typePassword(page, lang, smsId);
     await page.waitForURL(/\/sms$/, WAIT);
     const mobile = (await idp.container.accounts.findByAccessNumber(smsId))!.mobile!;
@@ -100,7 +105,7 @@ describe.each([
     await checkPage(page, `ui-sms-one-try-left-${lang}`);
     await page.getByLabel(text(lang, 'sms.code')).fill(code.replace(/(\d{3})/, '$1 '));
     await page.getByRole('button', { name: text(lang, 'sms.submit'), exact: true }).click();
-    expect(new URL(await waitForCallback(page, rp)).searchParams.get('code')).toBeTruthy();
+    expect(new URL(await waitForCallback(page, smsRp)).searchParams.get('code')).toBeTruthy();
   });
 
   it('password form: after a mismatch the still valid code stays in its field; then the password is saved', async () => {
@@ -149,7 +154,7 @@ describe.each([
   });
 
   it('no device yet: on a desktop the QR code and both stores; the steps name the app\'s own buttons', async () => {
-    await page.goto((await rp.start()).url);
+    await page.goto((await brokerRp.start()).url); // 100002 is a broker's employee: smartMSC
     await typePassword(page, lang, '100002');
     await h1('noDevice.heading');
     const steps = await page.locator('#no-device-steps').innerText();
@@ -166,7 +171,7 @@ describe.each([
   ])('no device yet on an %s: no QR code, only its own store, the main action near the top', async (name, userAgent, shown, hidden) => {
     const phone = await launchChromium({ locale, viewport: PHONE, userAgent });
     try {
-      await phone.page.goto((await rp.start()).url);
+      await phone.page.goto((await brokerRp.start()).url); // 100002 is a broker's employee: smartMSC
       await typePassword(phone.page, lang, '100002');
       await phone.page.locator('h1', { hasText: text(lang, 'noDevice.heading') }).waitFor(WAIT);
       expect(await phone.page.locator('.qr').count()).toBe(0);
@@ -302,12 +307,13 @@ describe.each([
       for (const href of ['/account', '/ident/', '/dev/sms', '/broker']) expect(await p.locator(`#demo-links a[href="${href}"]`).count()).toBe(1);
       expect(await p.locator('#enrol-command').innerText()).toBe('npm run ident -- enrol --login 200001 --password Demo-Passwort-2026');
       await checkPage(p, `ui-demo-index-${lang}`);
-      await p.goto(`${demoIdp.url}/demo/financecloud`);
+      // 100001 is a broker: the demo of smartMSC, the portal that admits brokers.
+      await p.goto(`${demoIdp.url}/demo/smartmsc`);
       await checkPage(p, `ui-demo-client-${lang}`);
-      await p.goto(`${demoIdp.url}/demo/financecloud/login`);
+      await p.goto(`${demoIdp.url}/demo/smartmsc/login`);
       await typePassword(p, lang, '100001');
       await approve(p, demoDevice);
-      await p.waitForURL(/\/demo\/financecloud\/callback/, { ...WAIT, waitUntil: 'load' });
+      await p.waitForURL(/\/demo\/smartmsc\/callback/, { ...WAIT, waitUntil: 'load' });
       await p.locator('#id-token-claims').waitFor(WAIT);
       await checkPage(p, `ui-demo-result-${lang}`);
 

@@ -30,7 +30,7 @@ function runCli(url: string, args: string[], input: string): Promise<{ code: num
 }
 
 const MOBILE = '+4915122222205';
-const MASKED = '+49 151 ••••• 05'; // as people write it (h/ui)
+const MASKED = '+49 151 ••••• 05'; // as people write it
 const de = (key: string, params?: Record<string, string | number>) => translate('de', key, params);
 const en = (key: string, params?: Record<string, string | number>) => translate('en', key, params);
 const intro = (html: string) => /<p class="intro">([^<]*)<\/p>/.exec(html)?.[1]?.replaceAll('&#43;', '+') ?? '';
