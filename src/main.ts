@@ -48,7 +48,7 @@ function printWelcome(issuer: string): void {
     `  Discovery:        ${issuer}/.well-known/openid-configuration`,
     `  Try a login:      ${issuer}/demo   (FinanceCloud, FinanceApp and smartMSC demo pages)`,
     `  SMS sink:         ${issuer}/dev/sms`,
-    '  Demo logins (password Demo-Passwort-2026 unless noted):',
+    '  Demo logins (password Demo-Passwort-2026 unless noted; smartMSC admits 1000xx, FinanceCloud and FinanceApp 2000xx):',
     '    100001 broker Maklerbüro Sommer · 100002 employee · 100003 sub-broker',
     '    200001 customer Erika Mustermann (interval 7 days) · 200002 customer without mobile number',
     '    200003 / 200004 share familie@example.de (200004: Demo-Passwort-2026-B) · 200005 SMS-only customer',
