@@ -12,7 +12,7 @@ export async function welcomeText(issuer: string, seedAccountsFile: string | und
         ...accounts.map((a) => `    ${a.loginId} ${a.roleKey.replace('role.', '')}${a.name ? ` ${a.name}` : ''} (${a.method === 'sms' ? 'SMS code' : 'app'})`),
       ]
     : [
-        '  Demo logins (password Demo-Passwort-2026 unless noted):',
+        '  Demo logins (password Demo-Passwort-2026 unless noted; smartMSC admits 1000xx, FinanceCloud and FinanceApp 2000xx):',
         '    100001 broker Maklerbüro Sommer · 100002 employee · 100003 sub-broker',
         '    200001 customer Erika Mustermann (interval 7 days) · 200002 customer without mobile number',
         '    200003 / 200004 share familie@example.de (200004: Demo-Passwort-2026-B) · 200005 SMS-only customer',

@@ -59,6 +59,8 @@ export function demoRoutes(deps: DemoDeps): Router {
       name: demo.name,
       redirectUri: demo.redirectUri,
       auth: demo.metadata.token_endpoint_auth_method,
+      // OIDC-5: which demo logins this client admits (null = every role).
+      roles: demo.metadata.allowed_roles ?? null,
       grants: demo.metadata.grant_types,
       usesRefreshTokens: demo.usesRefreshTokens,
       canLogout: demo.postLogoutRedirectUri !== undefined,
