@@ -191,12 +191,15 @@ export type MessageKey = keyof typeof MESSAGES;
 
 const catalogue: Catalogue = MESSAGES;
 
-/** The text for `key` in `lang` with `{name}` placeholders filled; unknown keys fall back to a generic error. */
+/**
+ * The text for `key` in `lang` with `{name}` placeholders filled; unknown keys fall back to a generic error.
+ * Keys may come from a URL (`?info=`): only the catalogue's own entries count, never Object.prototype names.
+ */
 export function translate(lang: Language, key: string, params: Record<string, string | number> = {}): string {
-  const entry = catalogue[key] ?? catalogue['error.generic']!;
-  return entry[lang].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  const entry = hasMessage(key) ? catalogue[key]! : catalogue['error.generic']!;
+  return entry[lang].replace(/\{(\w+)\}/g, (_, name: string) => String((Object.hasOwn(params, name) ? params[name] : undefined) ?? `{${name}}`));
 }
 
-export function hasMessage(key: string): boolean {
-  return key in catalogue;
+export function hasMessage(key: unknown): key is MessageKey {
+  return typeof key === 'string' && Object.hasOwn(catalogue, key);
 }

@@ -33,12 +33,12 @@ export interface AccountPageDeps {
 }
 
 /** Which confirmation `?done=` shows after a change (a fixed list: nothing from the URL reaches the page). */
-const DONE: Record<string, string> = {
-  interval: 'account.done.interval',
-  browser: 'account.done.browser',
-  browsers: 'account.done.browsers',
-  device: 'account.done.device',
-};
+const DONE = new Map<unknown, string>([
+  ['interval', 'account.done.interval'],
+  ['browser', 'account.done.browser'],
+  ['browsers', 'account.done.browsers'],
+  ['device', 'account.done.device'],
+]);
 
 function formatDate(ms: number, lang: string): string {
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(ms);
@@ -101,7 +101,7 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
       browsers = null; // Redis unreachable: say so, the rest of the page still works
     }
     const devices = await deps.devices.list(account.id);
-    const doneKey = typeof ctx.query.done === 'string' ? DONE[ctx.query.done] : undefined;
+    const doneKey = DONE.get(ctx.query.done);
     await show(ctx, 'account/index', {
       title: translate(page.lang, 'account.title'),
       account: { name: account.name, accessNumber: account.accessNumber, interval: account.twoFactorIntervalDays },

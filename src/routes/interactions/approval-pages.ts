@@ -9,6 +9,8 @@ import { translate } from '../../i18n/messages.js';
 import { isAppError } from '../../shared/errors.js';
 
 const HEARTBEAT_MS = 15_000;
+/** The notices `?info=` may show after a resend (a fixed list: a URL never picks an arbitrary text). */
+const FLASH = new Set<unknown>(['approval.resent', 'approval.expired', 'approval.resendTooSoon', 'approval.resendLimit', 'approval.tooMany', 'approval.tooManyOpen']);
 const LONG_POLL_MS = 25_000;
 
 export function showSecondFactor(deps: InteractionDeps): Middleware {
@@ -35,7 +37,7 @@ export function showApproval(deps: InteractionDeps): Middleware {
       outcome,
       smsAllowed: deps.smsAllowed(account),
       showEmailNotice: !account.email && !login.emailNoticeDismissed,
-      flash: typeof ctx.query.info === 'string' && /^[a-zA-Z.]{1,60}$/.test(ctx.query.info) ? translate(ctx.state.page.lang, ctx.query.info) : null,
+      flash: FLASH.has(ctx.query.info) ? translate(ctx.state.page.lang, String(ctx.query.info)) : null,
       scripts: approval.status === 'pending' ? ['/public/js/waiting.js'] : [],
     });
   };
