@@ -8,6 +8,7 @@ import { csrf } from './middleware/koa-csrf.js';
 import { errorHandler } from './middleware/koa-errors.js';
 import { language } from './middleware/koa-language.js';
 import { httpMetrics } from './middleware/koa-metrics.js';
+import { jsonApiFallback, jsonApiHead } from './middleware/koa-json-api.js';
 import { noCache } from './middleware/koa-no-cache.js';
 import { requestLog } from './middleware/koa-request-log.js';
 import { securityHeaders } from './middleware/koa-security-headers.js';
@@ -54,6 +55,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(securityHeaders());
   app.use(language());
   app.use(errorHandler({ render: c.render, log: c.logger }));
+  app.use(jsonApiHead());
 
   const staticFiles = serve(`${ROOT_DIR}public`, { maxage: 3600_000, gzip: false, brotli: false });
   app.use(async function publicFiles(ctx, next) {
@@ -100,10 +102,12 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(ident.routes());
   app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
-  app.use(mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]).routes());
+  const mobile = mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]);
+  app.use(mobile.routes());
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink).routes());
-  app.use(statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent }).routes());
+  const statement = statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent });
+  app.use(statement.routes());
 
   if (c.config.nodeEnv === 'development') {
     const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random });
@@ -132,6 +136,8 @@ export function buildApp(c: Container): BuiltApp {
     [noCache(), body()],
   );
   app.use(broker.routes());
+  // Every router under /ident/api or /api/broker belongs in this list (405 with Allow instead of 404).
+  app.use(jsonApiFallback([ident, broker, mobile, statement]));
 
   app.use(async function oidcProvider(ctx) {
     ctx.respond = false;
