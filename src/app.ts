@@ -9,6 +9,8 @@ import { errorHandler } from './middleware/koa-errors.js';
 import { language } from './middleware/koa-language.js';
 import { httpMetrics } from './middleware/koa-metrics.js';
 import { jsonApiFallback, jsonApiHead } from './middleware/koa-json-api.js';
+import { appErrorLogger } from './middleware/koa-app-errors.js';
+import { closeConnectionsWhenDraining } from './middleware/koa-draining.js';
 import { noCache } from './middleware/koa-no-cache.js';
 import { requestLog } from './middleware/koa-request-log.js';
 import { securityHeaders } from './middleware/koa-security-headers.js';
@@ -38,8 +40,10 @@ export function buildApp(c: Container): BuiltApp {
   app.keys = c.keys.cookieKeys;
   app.proxy = c.config.trustProxy;
   const readiness = new Readiness();
+  app.on('error', appErrorLogger(c.logger));
 
   app.use(requestLog(c.logger));
+  app.use(closeConnectionsWhenDraining(readiness));
   app.use(httpMetrics(c.metrics));
   // The provider's JSON endpoints (relying parties' back ends) need none of our page middleware.
   const oidc = c.provider.callback();
@@ -67,7 +71,7 @@ export function buildApp(c: Container): BuiltApp {
     if (ctx.body === undefined) ctx.status = 404;
   });
 
-  const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness });
+  const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness, log: c.logger });
   app.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
@@ -89,6 +93,7 @@ export function buildApp(c: Container): BuiltApp {
       storeLinks: { appStore: c.config.appStoreUrl, playStore: c.config.playStoreUrl },
       smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
       smsCodes: c.smsCodes,
+      drain: readiness,
       clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
     },
     forms,

@@ -53,6 +53,7 @@ export const MESSAGES = {
   'approval.numberType': { de: 'Geben Sie diese Zahl in der App ein:', en: 'Enter this number in the app:' },
   'approval.numberPick': { de: 'Wählen Sie diese Zahl in der App aus:', en: 'Pick this number in the app:' },
   'approval.waiting': { de: 'Warte auf Ihre Bestätigung … (noch etwa {seconds} Sekunden)', en: 'Waiting for your confirmation … (about {seconds} seconds left)' },
+  'approval.reconnecting': { de: 'Die Verbindung ist unterbrochen. Wir versuchen es weiter – Sie müssen nichts tun; bestätigen Sie die Anmeldung ruhig schon in der App.', en: 'The connection was interrupted. We keep trying – there is nothing you need to do; you can already confirm the sign-in in the app.' },
   'approval.noscriptContinue': { de: 'Ich habe in der App bestätigt – weiter', en: 'I have confirmed in the app – continue' },
   'approval.resend': { de: 'Erneut senden', en: 'Send again' },
   'approval.resent': { de: 'Die Anfrage wurde erneut an Ihre App gesendet.', en: 'The request was sent to your app again.' },

@@ -28,6 +28,8 @@ export interface TestIdpOptions {
   redis?: boolean | string;
   /** https agent for the push channel (a local push service with a self-signed certificate). */
   pushAgent?: import('node:https').Agent;
+  /** The service's logger (default: silent unless TEST_LOG_LEVEL is set). */
+  logger?: import('../../src/shared/logger.js').Logger;
 }
 
 export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> {
@@ -48,7 +50,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
   const container = await buildContainer(config, {
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.pushAgent ? { pushAgent: opts.pushAgent } : {}),
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const { app } = buildApp(container);
   server.on('request', app.callback());

@@ -9,6 +9,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { RenderPage } from '../render.js';
 import type { RememberedBrowserCookies } from './remembered-browser-cookie.js';
 import type { SmsCodeService } from '../../services/sms-code-service.js';
+import type { DrainSignal } from '../health.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -30,4 +31,6 @@ export interface InteractionDeps {
   smsAllowed(account: Account): boolean;
   clientName(clientId: string): Promise<string>;
   smsCodes: SmsCodeService;
+  /** On shutdown, open event streams and long polls end so the waiting page reconnects to another instance. */
+  drain?: DrainSignal;
 }
