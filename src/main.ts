@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { buildApp } from './app.js';
 import { loadConfig } from './config/load-config.js';
 import { buildContainer } from './container.js';
+import { trackConnections } from './server/connection-drain.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -11,26 +12,32 @@ async function main(): Promise<void> {
   const { app, readiness } = buildApp(container);
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
+  const connections = trackConnections(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   container.logger.info({ port, issuer: config.issuer, embedded: container.embedded }, 'financeIDENT IdP listening');
   if (container.embedded) printWelcome(config.issuer);
 
+  // Every log line stays one JSON object, also for failures nobody awaited.
+  process.on('unhandledRejection', (err) => container.logger.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => {
+    container.logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    container.logger.info({ signal }, 'shutting down: draining connections');
+    const timeoutMs = config.shutdownDrainTimeoutSeconds * 1000;
+    container.logger.info({ signal, timeoutMs, open: connections.open }, 'shutting down: draining connections');
+    // /readyz says draining; waiting pages' streams and long polls end with "reconnect" (to another instance).
     readiness.startDraining();
-    const forceExit = setTimeout(() => process.exit(1), 10_000);
-    forceExit.unref();
-    server.close();
-    server.closeIdleConnections();
-    await new Promise((r) => setTimeout(r, 200));
-    server.closeAllConnections();
+    const { forced, durationMs } = await connections.drain({ timeoutMs });
+    if (forced > 0) container.logger.warn({ forced, durationMs }, 'drain timeout: connections cut');
     await container.close();
-    container.logger.info('bye');
-    process.exit(0);
+    container.logger.info({ durationMs, forced }, 'bye');
+    process.exit(forced > 0 ? 1 : 0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -23,6 +23,7 @@ export const CONFIG_KEYS = {
   host: key({ env: 'HOST', schema: z.string().min(1), default: '0.0.0.0', doc: 'Interface to listen on.' }),
   issuer: key({ env: 'ISSUER', schema: z.url().optional(), doc: 'The OIDC issuer URL as relying parties see it. Default: http://localhost:$PORT.' }),
   trustProxy: key({ env: 'TRUST_PROXY', schema: bool, default: 'false', doc: 'Behind a TLS-terminating proxy: trust X-Forwarded-* (sets proxy on Koa and the provider).' }),
+  shutdownDrainTimeoutSeconds: key({ env: 'SHUTDOWN_DRAIN_TIMEOUT_SECONDS', schema: int(1, 600), default: '25', doc: 'On SIGTERM/SIGINT: how long accepted requests may take to be answered before the remaining connections are cut and the process exits (keep it below the orchestrator\'s grace period, e.g. Kubernetes\' 30 s).' }),
   logLevel: key({ env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level.' }),
   redisUrl: key({ env: 'REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), doc: 'Redis for the provider models, approvals, remembered browsers and rate limits. Unset = in memory (embedded default, one instance only).' }),
   redisKeyPrefix: key({ env: 'REDIS_KEY_PREFIX', schema: z.string(), default: 'fi:', doc: 'Prefix of every Redis key this service writes.' }),
