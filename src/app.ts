@@ -11,6 +11,7 @@ import { httpMetrics } from './middleware/koa-metrics.js';
 import { jsonApiFallback, jsonApiHead } from './middleware/koa-json-api.js';
 import { appErrorLogger } from './middleware/koa-app-errors.js';
 import { closeConnectionsWhenDraining } from './middleware/koa-draining.js';
+import { canonicalHost } from './middleware/koa-canonical-host.js';
 import { noCache } from './middleware/koa-no-cache.js';
 import { requestLog } from './middleware/koa-request-log.js';
 import { securityHeaders } from './middleware/koa-security-headers.js';
@@ -45,14 +46,20 @@ export function buildApp(c: Container): BuiltApp {
   app.use(requestLog(c.logger));
   app.use(closeConnectionsWhenDraining(readiness));
   app.use(httpMetrics(c.metrics));
+  app.use(canonicalHost({ issuer: c.config.issuer, trustProxy: c.config.trustProxy }));
   // The provider's JSON endpoints (relying parties' back ends) need none of our page middleware.
   const oidc = c.provider.callback();
   const providerApi = new Set([
     ...['token', 'introspection', 'revocation', 'userinfo', 'jwks'].map((r) => c.provider.pathFor(r)),
     '/.well-known/openid-configuration',
   ]);
+  // Discovery and keys change only with a deployment or a key rotation: caches may keep them 5 minutes (a relying
+  // party that meets an unknown kid fetches the JWKS again anyway). The host check above keeps a cache from ever
+  // holding another host's variant.
+  const cacheable = new Set(['/.well-known/openid-configuration', c.provider.pathFor('jwks')]);
   app.use(async function providerApiFirst(ctx, next) {
     if (!providerApi.has(ctx.path)) return next();
+    if (cacheable.has(ctx.path)) ctx.res.setHeader('Cache-Control', 'public, max-age=300');
     ctx.respond = false;
     await oidc(ctx.req, ctx.res);
   });

@@ -37,6 +37,7 @@ export const MESSAGES = {
   'error.badRequest': { de: 'Die Anfrage ist ungültig.', en: 'The request is invalid.' },
   'error.interactionExpired': { de: 'Die Anmeldung ist abgelaufen. Bitte starten Sie sie in Ihrer Anwendung neu.', en: 'The sign-in has expired. Please start it again from your application.' },
   'error.unavailable': { de: 'Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es gleich erneut.', en: 'The service is temporarily unavailable. Please try again shortly.' },
+  'error.badHost': { de: 'Diese Adresse gehört nicht zu diesem Anmeldedienst. Bitte starten Sie die Anmeldung aus Ihrer Anwendung.', en: 'This address does not belong to this sign-in service. Please start signing in from your application.' },
   'oidc.invalid_request': { de: 'Die Anmeldeanfrage der Anwendung ist ungültig.', en: 'The application sent an invalid sign-in request.' },
   'oidc.invalid_client': { de: 'Die Anwendung ist nicht bekannt.', en: 'The application is not known.' },
   'oidc.invalid_redirect_uri': { de: 'Die Rücksprungadresse der Anwendung ist nicht registriert.', en: 'The application\'s return address is not registered.' },
