@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     readiness.startDraining();
     const { forced, durationMs } = await connections.drain({ timeoutMs });
     if (forced > 0) container.logger.warn({ forced, durationMs }, 'drain timeout: connections cut');
+    await container.passwordSetup.passwords.settled(); // password codes still being handed over in the background
     await container.close();
     container.logger.info({ durationMs, forced }, 'bye');
     process.exit(forced > 0 ? 1 : 0);
