@@ -57,6 +57,8 @@ import { SmsCodeService } from './services/sms-code-service.js';
 import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
 import { WebAuthnRp } from './services/webauthn.js';
+import { PushEndpointPolicy, publicOnlyLookup } from './services/push-endpoints.js';
+import { Agent as HttpsAgent } from 'node:https';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -210,10 +212,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     : null;
   // Every SMS, whatever carries it, is recorded once in the ledger after it was sent (SMS-4).
   const sms: SmsChannel = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
+  // Push endpoints are called later on a device's word: only allowed push services, never internal addresses (SSRF).
+  const pushEndpoints = new PushEndpointPolicy(config.pushServiceHosts);
+  if (config.nodeEnv === 'production' && pushEndpoints.internalEntries().length > 0) {
+    throw new Error(`PUSH_SERVICE_HOSTS: internal addresses are not allowed in production (${pushEndpoints.internalEntries().join(', ')})`);
+  }
   const push = createWebPushChannel({
     vapid: { ...keys.vapid, subject: config.vapidSubject },
     log: logger,
-    ...(overrides.pushAgent ? { agent: overrides.pushAgent } : {}),
+    agent: overrides.pushAgent ?? new HttpsAgent({ keepAlive: true, lookup: publicOnlyLookup }),
+    allowEndpoint: (endpoint) => pushEndpoints.allows(endpoint),
   });
   const rememberedBrowsers = new RememberedBrowserService({ kv, clock, random });
   const approvals = new ApprovalService({
@@ -255,6 +263,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     random,
     settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
     webauthn,
+    pushEndpoints,
   });
   const smsCodes = new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random }));
 

@@ -95,6 +95,7 @@ export const MESSAGES = {
   'enrolment.noMobile': { de: 'Für Ihren Zugang ist keine Mobilfunknummer hinterlegt. Bitte wenden Sie sich an Ihren Vermittler.', en: 'There is no mobile number on file for your account. Please contact your broker.' },
   'enrolment.osTooOld': { de: 'Ihre {platform}-Version ist zu alt. financeIDENT benötigt mindestens {platform} {minimum}.', en: 'Your {platform} version is too old. financeIDENT needs at least {platform} {minimum}.' },
   'enrolment.badKey': { de: 'Der Geräteschlüssel ist ungültig.', en: 'The device key is invalid.' },
+  'enrolment.badPushSubscription': { de: 'Die Mitteilungs-Anmeldung des Geräts ist ungültig (Feld {field}). Bitte versuchen Sie es erneut oder richten Sie das Gerät ohne Mitteilungen ein.', en: 'The device\'s notification subscription is invalid (field {field}). Please try again or set up the device without notifications.' },
   'enrolment.codeExpired': { de: 'Der Freischaltcode ist abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.', en: 'The activation code has expired or was already used. Please request a new one.' },
   'enrolment.codeWrong': { de: 'Der Freischaltcode ist falsch. Noch {left} Versuche.', en: 'The activation code is wrong. {left} tries left.' },
   'enrolment.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist ungültig; bitte fordern Sie einen neuen an.', en: 'Too many wrong entries. The code is void; please request a new one.' },
