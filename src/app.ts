@@ -12,6 +12,7 @@ import { jsonApiFallback, jsonApiHead } from './middleware/koa-json-api.js';
 import { appErrorLogger } from './middleware/koa-app-errors.js';
 import { closeConnectionsWhenDraining } from './middleware/koa-draining.js';
 import { canonicalHost } from './middleware/koa-canonical-host.js';
+import { outageAsUnavailable } from './provider/outage-status.js';
 import { noCache } from './middleware/koa-no-cache.js';
 import { requestLog } from './middleware/koa-request-log.js';
 import { securityHeaders } from './middleware/koa-security-headers.js';
@@ -48,6 +49,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(httpMetrics(c.metrics));
   app.use(canonicalHost({ issuer: c.config.issuer, trustProxy: c.config.trustProxy }));
   // The provider's JSON endpoints (relying parties' back ends) need none of our page middleware.
+  outageAsUnavailable(c.provider);
   const oidc = c.provider.callback();
   const providerApi = new Set([
     ...['token', 'introspection', 'revocation', 'userinfo', 'jwks'].map((r) => c.provider.pathFor(r)),

@@ -60,6 +60,15 @@ async function everyApi() {
   };
 }
 
+/** The provider's own JSON endpoints a relying party's back end calls. */
+async function providerApis() {
+  const basic = `Basic ${Buffer.from('financecloud:financecloud-demo-secret-change-me-0001').toString('base64')}`;
+  const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
+  const token = await fetch(`${idp.url}/token`, { method: 'POST', headers: form, body: `grant_type=authorization_code&code=${'c'.repeat(43)}&redirect_uri=${encodeURIComponent(`${idp.url}/demo/financecloud/callback`)}&code_verifier=${'v'.repeat(43)}` });
+  const userinfo = await fetch(`${idp.url}/me`, { headers: { authorization: `Bearer ${brokerToken}` } });
+  return { token, userinfo };
+}
+
 function expectAllUnavailable(answers: Record<string, { status: number; headers: Headers; body: Record<string, unknown> | undefined }>): void {
   for (const [operation, answer] of Object.entries(answers)) {
     expect({ operation, status: answer.status, error: answer.body?.error }).toEqual({ operation, status: 503, error: 'error.unavailable' });
@@ -85,6 +94,11 @@ describe('outages', () => {
   it('Redis stopped: every JSON API answers 503 error.unavailable, /readyz names redis; after a restart the APIs work again', async () => {
     await redis.down();
     expectAllUnavailable(await everyApi());
+    // The provider's token and userinfo endpoints too: 503 (retry), with the provider's JSON error body.
+    for (const [name, response] of Object.entries(await providerApis())) {
+      expect({ name, status: response.status }).toEqual({ name, status: 503 });
+      expect(((await response.json()) as { error: string }).error).toBe('server_error');
+    }
     const ready = await readyz();
     expect(ready.status).toBe(503);
     expect(ready.body.failing).toEqual(['redis']);
