@@ -8,6 +8,11 @@ import { csrf } from './middleware/koa-csrf.js';
 import { errorHandler } from './middleware/koa-errors.js';
 import { language } from './middleware/koa-language.js';
 import { httpMetrics } from './middleware/koa-metrics.js';
+import { jsonApiFallback, jsonApiHead } from './middleware/koa-json-api.js';
+import { appErrorLogger } from './middleware/koa-app-errors.js';
+import { closeConnectionsWhenDraining } from './middleware/koa-draining.js';
+import { canonicalHost } from './middleware/koa-canonical-host.js';
+import { outageAsUnavailable } from './provider/outage-status.js';
 import { noCache } from './middleware/koa-no-cache.js';
 import { requestLog } from './middleware/koa-request-log.js';
 import { securityHeaders } from './middleware/koa-security-headers.js';
@@ -39,23 +44,33 @@ export function buildApp(c: Container): BuiltApp {
   app.keys = c.keys.cookieKeys;
   app.proxy = c.config.trustProxy;
   const readiness = new Readiness();
+  app.on('error', appErrorLogger(c.logger));
 
   app.use(requestLog(c.logger));
+  app.use(closeConnectionsWhenDraining(readiness));
   app.use(httpMetrics(c.metrics));
+  app.use(canonicalHost({ issuer: c.config.issuer, trustProxy: c.config.trustProxy }));
   // The provider's JSON endpoints (relying parties' back ends) need none of our page middleware.
+  outageAsUnavailable(c.provider);
   const oidc = c.provider.callback();
   const providerApi = new Set([
     ...['token', 'introspection', 'revocation', 'userinfo', 'jwks'].map((r) => c.provider.pathFor(r)),
     '/.well-known/openid-configuration',
   ]);
+  // Discovery and keys change only with a deployment or a key rotation: caches may keep them 5 minutes (a relying
+  // party that meets an unknown kid fetches the JWKS again anyway). The host check above keeps a cache from ever
+  // holding another host's variant.
+  const cacheable = new Set(['/.well-known/openid-configuration', c.provider.pathFor('jwks')]);
   app.use(async function providerApiFirst(ctx, next) {
     if (!providerApi.has(ctx.path)) return next();
+    if (cacheable.has(ctx.path)) ctx.res.setHeader('Cache-Control', 'public, max-age=300');
     ctx.respond = false;
     await oidc(ctx.req, ctx.res);
   });
   app.use(securityHeaders());
   app.use(language());
   app.use(errorHandler({ render: c.render, log: c.logger }));
+  app.use(jsonApiHead());
 
   const staticFiles = serve(`${ROOT_DIR}public`, { maxage: 3600_000, gzip: false, brotli: false });
   app.use(async function publicFiles(ctx, next) {
@@ -67,7 +82,7 @@ export function buildApp(c: Container): BuiltApp {
     if (ctx.body === undefined) ctx.status = 404;
   });
 
-  const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness });
+  const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness, log: c.logger });
   app.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
@@ -89,6 +104,7 @@ export function buildApp(c: Container): BuiltApp {
       storeLinks: { appStore: c.config.appStoreUrl, playStore: c.config.playStoreUrl },
       smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
       smsCodes: c.smsCodes,
+      drain: readiness,
       clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
       clientRoles: c.clientRoles,
     },
@@ -103,10 +119,12 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(ident.routes());
   app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
-  app.use(mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]).routes());
+  const mobile = mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]);
+  app.use(mobile.routes());
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
-  app.use(statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent }).routes());
+  const statement = statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent });
+  app.use(statement.routes());
 
   if (c.config.nodeEnv === 'development') {
     const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random, ...(c.config.seedAccountsFile ? { seedAccountsFile: c.config.seedAccountsFile } : {}) });
@@ -136,6 +154,8 @@ export function buildApp(c: Container): BuiltApp {
     [noCache(), body()],
   );
   app.use(broker.routes());
+  // Every router under /ident/api or /api/broker belongs in this list (405 with Allow instead of 404).
+  app.use(jsonApiFallback([ident, broker, mobile, statement]));
 
   const isProviderPath = providerPaths(c.provider);
   app.use(async function notFound(ctx, next) {

@@ -61,6 +61,8 @@ import { WebAuthnRp } from './services/webauthn.js';
 import { BackchannelLogout } from './provider/backchannel-logout.js';
 import { ClientRoles } from './config/client-roles.js';
 import { rememberedBrowserCookies } from './routes/interactions/remembered-browser-cookie.js';
+import { PushEndpointPolicy, publicOnlyLookup } from './services/push-endpoints.js';
+import { Agent as HttpsAgent } from 'node:https';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -231,10 +233,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   // Every SMS, whatever carries it, is recorded in the ledger before it is sent and billed once when accepted (SMS-4).
   const smsSettlement = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
   const sms: SmsChannel = smsSettlement;
+  // Push endpoints are called later on a device's word: only allowed push services, never internal addresses (SSRF).
+  const pushEndpoints = new PushEndpointPolicy(config.pushServiceHosts);
+  if (config.nodeEnv === 'production' && pushEndpoints.internalEntries().length > 0) {
+    throw new Error(`PUSH_SERVICE_HOSTS: internal addresses are not allowed in production (${pushEndpoints.internalEntries().join(', ')})`);
+  }
   const push = createWebPushChannel({
     vapid: { ...keys.vapid, subject: config.vapidSubject },
     log: logger,
-    ...(overrides.pushAgent ? { agent: overrides.pushAgent } : {}),
+    agent: overrides.pushAgent ?? new HttpsAgent({ keepAlive: true, lookup: publicOnlyLookup }),
+    allowEndpoint: (endpoint) => pushEndpoints.allows(endpoint),
   });
   const rememberedBrowsers = new RememberedBrowserService({ kv, clock, random });
   const approvals = new ApprovalService({
@@ -268,6 +276,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     devices,
     audit,
     clock,
+    pushEndpoints,
     onRemoved: async (d) => {
       await rememberedBrowsers.endAll(d.accountId);
       await passwordSetup.sessions.endAll(d.accountId, 'device_removed'); // OIDC-7
@@ -285,6 +294,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     random,
     settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
     webauthn,
+    pushEndpoints,
   });
   const smsCodes = new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random }));
 

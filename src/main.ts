@@ -6,6 +6,7 @@ import { loadConfig } from './config/load-config.js';
 import { buildContainer } from './container.js';
 import { httpPostMethodsEnabled } from './provider/create-provider.js';
 import { welcomeText } from './welcome.js';
+import { trackConnections } from './server/connection-drain.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const { app, readiness } = buildApp(container);
   const server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;
+  const connections = trackConnections(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const httpPostMethods = httpPostMethodsEnabled(config.issuer);
@@ -22,21 +24,27 @@ async function main(): Promise<void> {
     process.stdout.write('Note: the issuer is plain http, so /auth and /session/end accept GET only (POST needs https: its session cookie is SameSite=None; Secure).\n');
   }
 
+  // Every log line stays one JSON object, also for failures nobody awaited.
+  process.on('unhandledRejection', (err) => container.logger.error({ err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => {
+    container.logger.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    container.logger.info({ signal }, 'shutting down: draining connections');
+    const timeoutMs = config.shutdownDrainTimeoutSeconds * 1000;
+    container.logger.info({ signal, timeoutMs, open: connections.open }, 'shutting down: draining connections');
+    // /readyz says draining; waiting pages' streams and long polls end with "reconnect" (to another instance).
     readiness.startDraining();
-    const forceExit = setTimeout(() => process.exit(1), 10_000);
-    forceExit.unref();
-    server.close();
-    server.closeIdleConnections();
-    await new Promise((r) => setTimeout(r, 200));
-    server.closeAllConnections();
+    const { forced, durationMs } = await connections.drain({ timeoutMs });
+    if (forced > 0) container.logger.warn({ forced, durationMs }, 'drain timeout: connections cut');
+    await container.passwordSetup.passwords.settled(); // password codes still being handed over in the background
     await container.close();
-    container.logger.info('bye');
-    process.exit(0);
+    container.logger.info({ durationMs, forced }, 'bye');
+    process.exit(forced > 0 ? 1 : 0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

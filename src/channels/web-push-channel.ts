@@ -15,6 +15,8 @@ export interface WebPushChannelOptions {
   agent?: Agent;
   /** Socket idle timeout per request (default 5000 ms). */
   timeoutMs?: number;
+  /** Whether an endpoint may be called at all (the allowed push services); refused ones count as failed, unsent. */
+  allowEndpoint?: (endpoint: string) => boolean;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
@@ -107,6 +109,10 @@ export function createWebPushChannel(opts: WebPushChannelOptions): PushChannel {
   return {
     async send(message: PushMessage): Promise<PushOutcome> {
       const endpointOrigin = originOf(message.subscription?.endpoint ?? '');
+      if (opts.allowEndpoint && !opts.allowEndpoint(message.subscription?.endpoint ?? '')) {
+        opts.log.warn({ endpointOrigin, attempts: 0, reason: 'endpoint not allowed' }, 'web push failed');
+        return 'failed';
+      }
       let body: string;
       try {
         body = JSON.stringify(message.payload);

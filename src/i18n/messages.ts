@@ -55,6 +55,7 @@ export const MESSAGES = {
   'error.badRequest': { de: 'Die Anfrage ist ungültig.', en: 'The request is invalid.' },
   'error.interactionExpired': { de: 'Die Anmeldung ist abgelaufen. Bitte starten Sie sie in Ihrer Anwendung neu.', en: 'The sign-in has expired. Please start it again from your application.' },
   'error.unavailable': { de: 'Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es gleich erneut.', en: 'The service is temporarily unavailable. Please try again shortly.' },
+  'error.badHost': { de: 'Diese Adresse gehört nicht zu diesem Anmeldedienst. Bitte starten Sie die Anmeldung aus Ihrer Anwendung.', en: 'This address does not belong to this sign-in service. Please start signing in from your application.' },
   'oidc.invalid_request': { de: 'Die Anmeldeanfrage der Anwendung ist ungültig.', en: 'The application sent an invalid sign-in request.' },
   'oidc.invalid_client': { de: 'Die Anwendung ist nicht bekannt.', en: 'The application is not known.' },
   'oidc.invalid_redirect_uri': { de: 'Die Rücksprungadresse der Anwendung ist nicht registriert.', en: 'The application\'s return address is not registered.' },
@@ -71,6 +72,7 @@ export const MESSAGES = {
   'approval.numberType': { de: 'Geben Sie diese Zahl in der App ein:', en: 'Enter this number in the app:' },
   'approval.numberPick': { de: 'Wählen Sie diese Zahl in der App aus:', en: 'Pick this number in the app:' },
   'approval.waiting': { de: 'Warte auf Ihre Bestätigung … (noch etwa {seconds} Sekunden)', en: 'Waiting for your confirmation … (about {seconds} seconds left)', count: 'seconds', one: { de: 'Warte auf Ihre Bestätigung … (noch etwa 1 Sekunde)', en: 'Waiting for your confirmation … (about 1 second left)' } },
+  'approval.reconnecting': { de: 'Die Verbindung ist unterbrochen. Wir versuchen es weiter – Sie müssen nichts tun; bestätigen Sie die Anmeldung ruhig schon in der App.', en: 'The connection was interrupted. We keep trying – there is nothing you need to do; you can already confirm the sign-in in the app.' },
   'approval.noscriptContinue': { de: 'Ich habe in der App bestätigt – weiter', en: 'I have confirmed in the app – continue' },
   'approval.resend': { de: 'Erneut senden', en: 'Send again' },
   'approval.resent': { de: 'Die Anfrage wurde erneut an Ihre App gesendet.', en: 'The request was sent to your app again.' },
@@ -113,6 +115,7 @@ export const MESSAGES = {
   'enrolment.noMobile': { de: 'Für Ihren Zugang ist keine Mobilfunknummer hinterlegt. Bitte wenden Sie sich an Ihre Vermittlerin oder Ihren Vermittler.', en: 'There is no mobile number on file for your account. Please contact your broker.' },
   'enrolment.osTooOld': { de: 'Ihre {platform}-Version ist zu alt. financeIDENT benötigt mindestens {platform} {minimum}.', en: 'Your {platform} version is too old. financeIDENT needs at least {platform} {minimum}.' },
   'enrolment.badKey': { de: 'Der Geräteschlüssel ist ungültig.', en: 'The device key is invalid.' },
+  'enrolment.badPushSubscription': { de: 'Die Mitteilungs-Anmeldung des Geräts ist ungültig (Feld {field}). Bitte versuchen Sie es erneut oder richten Sie das Gerät ohne Mitteilungen ein.', en: 'The device\'s notification subscription is invalid (field {field}). Please try again or set up the device without notifications.' },
   'enrolment.codeExpired': { de: 'Der Freischaltcode ist abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.', en: 'The activation code has expired or was already used. Please request a new one.' },
   'enrolment.codeWrong': { de: 'Der Freischaltcode ist falsch. Noch {left} Versuche.', en: 'The activation code is wrong. {left} tries left.', one: { de: 'Der Freischaltcode ist falsch. Noch 1 Versuch.', en: 'The activation code is wrong. 1 try left.' } },
   'enrolment.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist ungültig; bitte fordern Sie einen neuen an.', en: 'Too many wrong entries. The code is void; please request a new one.' },
@@ -135,6 +138,9 @@ export const MESSAGES = {
   'sms.backToApp': { de: 'Zurück zur Bestätigung in der App', en: 'Back to confirming in the app' },
   'api.unauthorized': { de: 'Anmeldung erforderlich: gültiges Zugriffstoken fehlt.', en: 'Authentication required: no valid access token.' },
   'api.forbidden': { de: 'Dafür fehlt die Berechtigung.', en: 'You are not allowed to do this.' },
+  'api.notFound': { de: 'Diese Adresse gibt es in der Schnittstelle nicht.', en: 'There is no such address in this API.' },
+  'api.methodNotAllowed': { de: 'Diese Methode ist für diese Adresse nicht erlaubt (siehe Allow).', en: 'This method is not allowed for this address (see Allow).' },
+  'api.unsupportedMediaType': { de: 'Die Anfrage muss JSON sein (Content-Type: application/json).', en: 'The request body must be JSON (Content-Type: application/json).' },
   'sms.gatewayRefused': { de: 'Der SMS-Anbieter hat die Nachricht abgelehnt. Bitte wenden Sie sich an Ihre Vermittlerin oder Ihren Vermittler.', en: 'The SMS provider refused the message. Please contact your broker.' },
   'sms.gatewayUnavailable': { de: 'Die SMS konnte gerade nicht gesendet werden. Bitte versuchen Sie es in einigen Minuten erneut.', en: 'The text message could not be sent right now. Please try again in a few minutes.' },
   'statement.badQuarter': { de: 'Ungültiges Quartal „{quarter}“: bitte im Format JJJJ-Qn angeben, z. B. 2026-Q4.', en: 'Invalid quarter "{quarter}": please use the format YYYY-Qn, e.g. 2026-Q4.' },
@@ -190,7 +196,9 @@ export const MESSAGES = {
   'password.forgot.sharedEmail': { de: 'Nutzen mehrere Zugänge dieselbe E-Mail-Adresse, geben Sie bitte Ihre Zugangsnummer ein.', en: 'If several accounts use the same email address, please enter your access number.' },
   'password.forgot.submit': { de: 'Code per SMS senden', en: 'Send code by SMS' },
   'password.code.heading': { de: 'Neues Passwort festlegen', en: 'Choose a new password' },
-  'password.code.sent': { de: 'Wenn zu Ihrer Eingabe ein Zugang mit Mobilfunknummer besteht, haben wir einen 6-stelligen Code per SMS an die hinterlegte Nummer gesendet. Für eine E-Mail-Adresse, die mehrere Zugänge nutzen, wird keine SMS gesendet: Geben Sie dann bitte Ihre Zugangsnummer ein.', en: 'If an account with a mobile number matches what you entered, we have sent a 6-digit code by SMS to the number on file. No SMS is sent for an email address that several accounts use: please enter your access number instead.' },
+  'password.code.sent': { de: 'Gehört Ihre Eingabe zu einem Zugang mit hinterlegter Mobilfunknummer, senden wir einen 6-stelligen Code per SMS an diese Nummer. Für eine E-Mail-Adresse, die mehrere Zugänge nutzen, geht keine SMS hinaus: Geben Sie dann bitte Ihre Zugangsnummer ein.', en: 'If what you entered belongs to an account with a mobile number on file, we send a 6-digit code by SMS to that number. No SMS goes out for an email address that several accounts use: please enter your access number instead.' },
+  'password.code.noSms': { de: 'Kommt innerhalb weniger Minuten keine SMS an, prüfen Sie Ihre Eingabe oder fordern Sie einen neuen Code an. Ist bei uns keine oder eine alte Mobilfunknummer hinterlegt, wenden Sie sich bitte an den Vermittler, der Sie betreut (Mitarbeiter von Vermittlern: an den Support).', en: 'If no SMS arrives within a few minutes, check what you entered or ask for a new code. If we have no or an old mobile number for you, please contact the broker who looks after you (broker staff: contact support).' },
+  'password.code.requested': { de: 'Ihre Anfrage ist eingegangen. Gehört sie zu einem Zugang mit Mobilfunknummer und ist das Limit für Codes nicht erreicht, ist ein neuer Code per SMS unterwegs.', en: 'We have your request. If it belongs to an account with a mobile number and the limit for codes is not reached, a new code is on its way by SMS.' },
   'password.code.code': { de: 'Code aus der SMS', en: 'Code from the SMS' },
   'password.code.new': { de: 'Neues Passwort', en: 'New password' },
   'password.code.repeat': { de: 'Neues Passwort wiederholen', en: 'Repeat the new password' },
@@ -229,16 +237,20 @@ export function clockTime(ms: number, lang: Language): string {
  * The text for `key` in `lang` with `{name}` placeholders filled; the singular form when the entry has one and its
  * count parameter is 1; unknown keys fall back to a generic error.
  * `{time}` without a `time` param is the param `retryAt` (epoch ms) as a time of day.
+ * Keys may come from a URL (`?info=`): only the catalogue's own entries count, never Object.prototype names;
+ * likewise only the params' own properties fill placeholders.
  */
 export function translate(lang: Language, key: string, params: Record<string, string | number> = {}): string {
-  const entry = catalogue[key] ?? catalogue['error.generic']!;
-  const form = entry.one && Number(params[entry.count ?? 'left']) === 1 ? entry.one : entry;
+  const entry = hasMessage(key) ? catalogue[key]! : catalogue['error.generic']!;
+  const own = (name: string): string | number | undefined => (Object.hasOwn(params, name) ? params[name] : undefined);
+  const form = entry.one && Number(own(entry.count ?? 'left')) === 1 ? entry.one : entry;
   return form[lang].replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name] ?? (name === 'time' && typeof params.retryAt === 'number' ? clockTime(params.retryAt, lang) : undefined);
+    const retryAt = own('retryAt');
+    const value = own(name) ?? (name === 'time' && typeof retryAt === 'number' ? clockTime(retryAt, lang) : undefined);
     return String(value ?? `{${name}}`);
   });
 }
 
-export function hasMessage(key: string): boolean {
-  return key in catalogue;
+export function hasMessage(key: unknown): key is MessageKey {
+  return typeof key === 'string' && Object.hasOwn(catalogue, key);
 }

@@ -4,13 +4,17 @@ import { translate } from '../i18n/messages.js';
 import type { PageContext, RenderPage } from '../routes/render.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import { errorNextStep } from '../routes/error-next-step.js';
+import { isDependencyOutage } from '../shared/outage.js';
 
 interface ErrorLog {
   error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
 }
 
 function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
+  // Redis or MongoDB down or hung: "try again shortly" (503), on pages and JSON APIs alike.
+  if (isDependencyOutage(err)) return new AppError('error.unavailable', 503);
   const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
   if (status === 413) return new AppError('error.tooLarge', 413);
   if (status === 404) return new AppError('error.notFound', 404);
@@ -24,7 +28,9 @@ export function errorHandler(opts: { render: RenderPage; log: ErrorLog }): Middl
       await next();
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.status >= 500) opts.log.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
+      if (appError.code === 'error.unavailable' && !isAppError(err)) {
+        opts.log.warn({ reason: (err as Error).message, requestId: ctx.state.requestId, path: ctx.path }, 'dependency unavailable');
+      } else if (appError.status >= 500) opts.log.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');
       const page = (ctx.state.page as PageContext | undefined) ?? { lang: 'de', switchLanguageUrl: ctx.path };
       const message = translate(page.lang, appError.code, appError.params);
       ctx.status = appError.status;

@@ -7,16 +7,39 @@ export type HealthCheck = () => Promise<void>;
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 1000;
 
-/** Flipped once on SIGTERM: from then on /readyz says 503 so the load balancer stops sending traffic while open requests finish. */
-export class Readiness {
+/** Told once when the instance starts draining; returns a function that stops listening. */
+export interface DrainSignal {
+  readonly draining: boolean;
+  onDrain(listener: () => void): () => void;
+}
+
+/**
+ * Flipped once on SIGTERM: from then on /readyz says 503 so the load balancer stops sending traffic while open
+ * requests finish, and long-lived answers (event streams, long polls) are told to end so their clients reconnect elsewhere.
+ */
+export class Readiness implements DrainSignal {
   #draining = false;
+  readonly #listeners = new Set<() => void>();
 
   get draining(): boolean {
     return this.#draining;
   }
 
+  /** `listener` runs once when draining starts (at once if it already has). */
+  onDrain(listener: () => void): () => void {
+    if (this.#draining) {
+      listener();
+      return () => undefined;
+    }
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
   startDraining(): void {
+    if (this.#draining) return;
     this.#draining = true;
+    for (const listener of [...this.#listeners]) listener();
+    this.#listeners.clear();
   }
 }
 
@@ -27,24 +50,14 @@ export interface HealthDeps {
   readiness?: Readiness;
   /** Per check; all checks run in parallel, so /readyz answers within about this time. */
   timeoutMs?: number;
+  /** Where the failing checks' error texts go (they are not in the answer). */
+  log?: { warn(obj: object, msg: string): void };
 }
 
 class CheckTimeout extends Error {
   constructor(readonly ms: number) {
     super(`timeout after ${ms} ms`);
   }
-}
-
-/**
- * A short reason, safe to show to whoever can reach /readyz: an error code such as ECONNREFUSED
- * (its message would name internal hosts), else the first words of the message.
- */
-export function shortReason(err: unknown): string {
-  if (err instanceof CheckTimeout) return err.message;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
-  const message = err instanceof Error ? err.message : String(err);
-  return (message.split('\n')[0] ?? '').slice(0, 80) || 'error';
 }
 
 async function withTimeout(check: HealthCheck, ms: number): Promise<void> {
@@ -61,21 +74,29 @@ async function withTimeout(check: HealthCheck, ms: number): Promise<void> {
   }
 }
 
-/** Runs every check in parallel; 'ok' or 'failed: <reason>' per check name. */
-export async function runChecks(checks: Record<string, HealthCheck>, timeoutMs: number): Promise<{ ok: boolean; results: Record<string, string> }> {
+/** What /readyz says per dependency: a fixed word, never the error's text (it can name internal hosts). */
+export type CheckResult = 'ok' | 'failed' | 'timeout';
+
+/** Runs every check in parallel; 'ok', 'failed' or 'timeout' per check name; `reasons` holds the errors for the log only. */
+export async function runChecks(
+  checks: Record<string, HealthCheck>,
+  timeoutMs: number,
+): Promise<{ ok: boolean; results: Record<string, CheckResult>; reasons: Record<string, string> }> {
   const names = Object.keys(checks);
   const settled = await Promise.allSettled(names.map((name) => withTimeout(checks[name] as HealthCheck, timeoutMs)));
-  const results: Record<string, string> = {};
+  const results: Record<string, CheckResult> = {};
+  const reasons: Record<string, string> = {};
   let ok = true;
   settled.forEach((outcome, i) => {
     const name = names[i] as string;
     if (outcome.status === 'fulfilled') results[name] = 'ok';
     else {
       ok = false;
-      results[name] = `failed: ${shortReason(outcome.reason)}`;
+      results[name] = outcome.reason instanceof CheckTimeout ? 'timeout' : 'failed';
+      reasons[name] = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
     }
   });
-  return { ok, results };
+  return { ok, results, reasons };
 }
 
 export function healthRoutes(deps: HealthDeps): Router {
@@ -94,9 +115,11 @@ export function healthRoutes(deps: HealthDeps): Router {
       ctx.body = { status: 'draining' };
       return;
     }
-    const { ok, results } = await runChecks(deps.checks, timeoutMs);
+    const { ok, results, reasons } = await runChecks(deps.checks, timeoutMs);
+    if (!ok) deps.log?.warn({ checks: reasons }, 'readiness check failed');
     ctx.status = ok ? 200 : 503;
-    ctx.body = { status: ok ? 'ready' : 'unavailable', checks: results };
+    const failing = Object.keys(results).filter((name) => results[name] !== 'ok');
+    ctx.body = ok ? { status: 'ready', checks: results } : { status: 'unavailable', failing, checks: results };
   });
 
   router.get('/metrics', async function metrics(ctx) {

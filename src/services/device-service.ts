@@ -3,11 +3,15 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { Device, DeviceStore } from '../stores/device-store.js';
+import { assertPushKeys } from './device-keys.js';
+import type { PushEndpointPolicy } from './push-endpoints.js';
 
 export interface DeviceServiceDeps {
   devices: DeviceStore;
   audit: AuditLog;
   clock: Clock;
+  /** Which push services a subscription may name (SSRF); without it no subscription is accepted. */
+  pushEndpoints?: PushEndpointPolicy;
   /** Called after a removal (ends remembered browsers, RD-4). */
   onRemoved?: (device: Device) => Promise<void>;
 }
@@ -24,8 +28,16 @@ export class DeviceService {
     await this.deps.devices.update(deviceId, { webauthnCounter: counter, lastUsedAt: this.deps.clock.now() });
   }
 
-  /** Sets (or clears, with null) the Web Push subscription of a device; throws device.notFound when it is gone. */
+  /**
+   * Sets (or clears, with null) the Web Push subscription of a device. Throws `enrolment.badPushSubscription` (400,
+   * `field`: endpoint or keys) when the endpoint is not an allowed push service or the keys do not import (the same
+   * rule as at enrolment), `device.notFound` (404) when the device is gone.
+   */
   async setPushSubscription(deviceId: string, subscription: Device['pushSubscription']): Promise<void> {
+    if (subscription) {
+      if (!this.deps.pushEndpoints?.allows(subscription.endpoint)) throw new AppError('enrolment.badPushSubscription', 400, { field: 'endpoint' });
+      await assertPushKeys(subscription.keys);
+    }
     const updated = await this.deps.devices.update(deviceId, { pushSubscription: subscription });
     if (!updated) throw new AppError('device.notFound', 404);
   }

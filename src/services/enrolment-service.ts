@@ -4,6 +4,8 @@ import type { JWK } from 'jose';
 import type { SmsChannel } from '../channels/sms-channel.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
+import { assertPushKeys, importDeviceKey } from './device-keys.js';
+import type { PushEndpointPolicy } from './push-endpoints.js';
 import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
@@ -35,6 +37,8 @@ export interface EnrolmentDeps {
   settings: EnrolmentSettings;
   /** The web app's WebAuthn relying party (platform 'web' registers a credential). */
   webauthn?: WebAuthnRp;
+  /** Which push endpoints the server may call later (SSRF); without it no push subscription is accepted. */
+  pushEndpoints?: PushEndpointPolicy;
 }
 
 interface PendingEnrolment {
@@ -143,7 +147,13 @@ export class EnrolmentService {
     if (!isSupportedOsVersion(input.platform, input.osVersion)) {
       throw new AppError('enrolment.osTooOld', 422, { minimum: minimumOsVersion(input.platform) ?? '', platform: input.platform === 'ios' ? 'iOS' : 'Android' });
     }
-    assertPublicEs256Key(input.publicKeyJwk);
+    // Everything stored now and trusted later is checked for meaning, not only format: the key imports, the push
+    // endpoint is an allowed push service and its keys import.
+    const publicKeyJwk = await importDeviceKey(input.publicKeyJwk);
+    if (input.pushSubscription) {
+      if (!this.deps.pushEndpoints?.allows(input.pushSubscription.endpoint)) throw new AppError('enrolment.badPushSubscription', 400, { field: 'endpoint' });
+      await assertPushKeys(input.pushSubscription.keys);
+    }
     const raw = /^enr_[A-Za-z0-9_-]{10,40}$/.test(input.enrolmentId) ? await kv.get(this.key(input.enrolmentId)) : null;
     if (!raw) throw new AppError('enrolment.codeExpired', 410);
     const pending = JSON.parse(raw) as PendingEnrolment;
@@ -180,7 +190,7 @@ export class EnrolmentService {
     const device: Device = {
       id: `dev_${random.token(18)}`,
       accountId: account.id,
-      publicKeyJwk: { kty: 'EC', crv: 'P-256', x: input.publicKeyJwk.x, y: input.publicKeyJwk.y },
+      publicKeyJwk,
       webauthn: credential,
       pushSubscription: input.pushSubscription,
       name: input.name,
@@ -192,12 +202,5 @@ export class EnrolmentService {
     await devices.add(device);
     await audit.append({ at: now, type: 'device.enrolled', accountId: account.id, deviceId: device.id, ip: input.ip, details: { platform: device.platform, osVersion: device.osVersion, name: device.name } });
     return { device, account };
-  }
-}
-
-function assertPublicEs256Key(jwk: JWK): void {
-  const b64 = /^[A-Za-z0-9_-]{43}$/;
-  if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !b64.test(String(jwk.x)) || !b64.test(String(jwk.y)) || 'd' in jwk) {
-    throw new AppError('enrolment.badKey', 400);
   }
 }

@@ -1,9 +1,10 @@
 // Setting a password (PWD-1, PWD-2): login id → code by SMS to the number on file → code and new password →
-// every remembered browser, OIDC session and grant of the account ends. Unknown ids and emails that several
-// accounts share get the same answer as a real account, and nothing is sent (no enumeration, ACC-2).
+// every remembered browser, OIDC session and grant of the account ends. Before the code is proven nothing tells a
+// stranger whether an account exists (ACC-2 wins): unknown ids, shared emails, accounts without a mobile number and
+// accounts in a cool-down or at a cap get the same answer in the same time; the SMS is handed over in the background.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
@@ -29,7 +30,10 @@ export interface PasswordFlow {
   lang?: 'de' | 'en';
 }
 
-export type StartResult = { kind: 'sent'; flow: PasswordFlow } | { kind: 'noMobile'; account: Account };
+/** Something that can report a failed background hand-over (the logger). */
+export interface SendFailureLog {
+  warn(obj: object, msg: string): void;
+}
 
 export interface PasswordSettingDeps {
   accounts: AccountStore;
@@ -45,6 +49,9 @@ export interface PasswordSettingDeps {
   random: Random;
   /** How long a started flow may take (several codes may be sent within it). */
   flowTtlMs: number;
+  /** Pause between two code requests of one flow (the flow's own cool-down, the same for every flow). Default 30 s. */
+  resendCooldownMs?: number;
+  log?: SendFailureLog;
 }
 
 const pseudonym = (loginId: string) => `id_${createHash('sha256').update(normaliseLoginId(loginId)).digest('base64url').slice(0, 22)}`;
@@ -54,27 +61,61 @@ export class PasswordSettingService {
 
   private key = (id: string) => `pwflow:${id}`;
 
-  /** Sends a code to the account's number on file (or pretends to, for an id that names no single account). */
-  async start(input: { loginId: string; ip: string; interaction: string | null; lang?: 'de' | 'en' }): Promise<StartResult> {
-    const { codes, clock, random, kv } = this.deps;
+  /**
+   * Starts a flow for whatever was typed and returns it at once. The code goes out in the background to the number
+   * on file of the one account the id names (nothing for an unknown id, a shared email or an account without a
+   * mobile number; refusals by cool-down or caps are not reported), so the answer and its timing are the same for all.
+   * `lang` is the page's language: the SMS texts follow it. Throws password.loginIdMissing (400).
+   */
+  async start(input: { loginId: string; ip: string; interaction: string | null; lang?: 'de' | 'en' }): Promise<PasswordFlow> {
+    const { clock, random, kv } = this.deps;
     const loginId = input.loginId.trim().slice(0, 254);
     if (!loginId) throw new AppError('password.loginIdMissing', 400);
     const candidates = await this.deps.login.candidates(loginId);
     const account = candidates.length === 1 ? candidates[0]! : null;
-    if (account && !account.mobile) return { kind: 'noMobile', account };
+    const to = account?.mobile ?? null;
 
     const flow: PasswordFlow = {
       id: random.token(24),
-      accountId: account?.id ?? null,
+      accountId: to ? account!.id : null,
       subject: account?.id ?? pseudonym(loginId),
       loginId,
       interaction: input.interaction,
       createdAt: clock.now(),
       ...(input.lang ? { lang: input.lang } : {}),
     };
-    await codes.send({ purpose: 'password', flowId: flow.id, subject: flow.subject, accountId: flow.accountId, to: account?.mobile ?? null, ip: input.ip, ...(flow.lang ? { lang: flow.lang } : {}) });
     await kv.set(this.key(flow.id), JSON.stringify(flow), this.deps.flowTtlMs);
-    return { kind: 'sent', flow };
+    await kv.set(this.coolKey(flow.id), String(clock.now()), this.cooldownMs);
+    this.dispatch(flow, to, input.ip);
+    return flow;
+  }
+
+  /** Resolves when every background hand-over started so far has ended (tests; shutdown). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private readonly inFlight = new Set<Promise<void>>();
+
+  private get cooldownMs(): number {
+    return this.deps.resendCooldownMs ?? 30_000;
+  }
+
+  private coolKey = (flowId: string) => `pwflow:cool:${flowId}`;
+
+  /** Hands the code over without waiting; what becomes of it is logged, never shown before the code is proven. */
+  private dispatch(flow: PasswordFlow, to: string | null, ip: string): void {
+    const sending = this.deps.codes
+      .send({ purpose: 'password', flowId: flow.id, subject: flow.subject, accountId: flow.accountId, to, ip, ...(flow.lang ? { lang: flow.lang } : {}) })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          const code = isAppError(err) ? err.code : 'error';
+          this.deps.log?.warn({ code, flowId: flow.id, reason: isAppError(err) ? undefined : String((err as Error)?.message ?? err) }, 'password code not sent');
+        },
+      )
+      .finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
   }
 
   async find(flowId: string | undefined): Promise<PasswordFlow | null> {
@@ -83,10 +124,22 @@ export class PasswordSettingService {
     return raw ? (JSON.parse(raw) as PasswordFlow) : null;
   }
 
-  /** A new code for the flow (cool-down and caps apply), again only to the number on file. */
+  /**
+   * A new code for the flow, again only to the number on file and in the background. Only the flow's own cool-down
+   * is reported (sms.resendTooSoon, 429, with `seconds`): it is the same for every flow, so it tells nothing.
+   */
   async resend(flow: PasswordFlow, ip: string): Promise<void> {
+    const { kv, clock } = this.deps;
+    const now = clock.now();
+    const tooSoon = (waitMs: number) => new AppError('sms.resendTooSoon', 429, { seconds: Math.max(1, Math.ceil(waitMs / 1000)), retryAt: now + waitMs });
+    // The cool-down is decided in one atomic step: the time of the last request is replaced only while it is still the
+    // value read here (or still absent), so of simultaneous requests exactly one goes on; the others are too soon.
+    const seen = await kv.get(this.coolKey(flow.id));
+    const last = seen === null ? null : Number(seen);
+    if (last !== null && Number.isFinite(last) && now - last < this.cooldownMs) throw tooSoon(this.cooldownMs - (now - last));
+    if (!(await kv.compareAndSet(this.coolKey(flow.id), seen, String(now), this.cooldownMs))) throw tooSoon(this.cooldownMs);
     const account = flow.accountId ? await this.deps.accounts.findById(flow.accountId) : null;
-    await this.deps.codes.send({ purpose: 'password', flowId: flow.id, subject: flow.subject, accountId: flow.accountId, to: account?.mobile ?? null, ip, ...(flow.lang ? { lang: flow.lang } : {}) });
+    this.dispatch(flow, account?.mobile ?? null, ip);
   }
 
   /**

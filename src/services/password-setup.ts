@@ -66,6 +66,8 @@ export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
     clock: p.clock,
     random: p.random,
     flowTtlMs: FLOW_TTL_MS,
+    resendCooldownMs: codes.settings.resendCooldownMs,
+    log: p.logger,
   });
   const mobileChange = new MobileChangeService({ accounts: p.accounts, codes, audit: p.audit, kv: p.kv, clock: p.clock });
   return { policy, codes, sessions, passwords, mobileChange, flowTtlMs: FLOW_TTL_MS };

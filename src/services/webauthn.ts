@@ -10,6 +10,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { AppError } from '../shared/errors.js';
+import { assertCredentialPublicKey } from './device-keys.js';
 import type { WebAuthnCredential } from '../stores/device-store.js';
 
 export interface WebAuthnRpSettings {
@@ -62,6 +63,7 @@ export class WebAuthnRp {
     }
     if (!result.verified) throw new AppError('webauthn.invalid', 400);
     const { credential } = result.registrationInfo;
+    assertCredentialPublicKey(credential.publicKey); // stored now, trusted at every approval: it must import
     return {
       credentialId: credential.id,
       publicKey: Buffer.from(credential.publicKey).toString('base64url'),

@@ -22,7 +22,8 @@ const registrations = new Map<string, string>(); // scopeURL → registrationId
 beforeAll(async () => {
   push = await startPushService();
   subscriber = push.createSubscriber();
-  idp = await startTestIdp({ pushAgent: push.agent });
+  // The local push service is allowed by configuration (a test-only entry of PUSH_SERVICE_HOSTS).
+  idp = await startTestIdp({ pushAgent: push.agent, env: { PUSH_SERVICE_HOSTS: new URL(push.origin).host } });
   session = await launchChromium({ locale: 'de-DE', permissions: ['notifications'], origin: idp.url });
   page = session.page;
   // The browser's push service, replaced: subscribe() answers with the local push service's subscription.

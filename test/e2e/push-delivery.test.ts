@@ -12,7 +12,8 @@ let push: PushService;
 let idp: TestIdp;
 beforeAll(async () => {
   push = await startPushService();
-  idp = await startTestIdp({ pushAgent: push.agent });
+  // The local push service is allowed by configuration (a test-only entry of PUSH_SERVICE_HOSTS).
+  idp = await startTestIdp({ pushAgent: push.agent, env: { PUSH_SERVICE_HOSTS: new URL(push.origin).host } });
 });
 afterAll(async () => {
   await idp?.close();

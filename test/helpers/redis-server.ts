@@ -15,6 +15,19 @@ export interface RedisServerHandle {
   kill(): Promise<void>;
   /** Starts the server again on the same port (stopping it first if it is still running). */
   restart(): Promise<void>;
+  /** Graceful stop that keeps the data directory (with `persist`, `up()` brings the data back). */
+  down(): Promise<void>;
+  /** Starts a stopped server again on the same port and directory. */
+  up(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing (a hung Redis). */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
+}
+
+export interface RedisServerOptions {
+  /** Keep data across `down()`/`up()` (append-only file, fsync always). Default: no persistence. */
+  persist?: boolean;
 }
 
 const START_TIMEOUT_MS = 10_000;
@@ -68,9 +81,10 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-function spawnServer(binary: string, port: number, dir: string): { child: ChildProcess; output: () => string } {
+function spawnServer(binary: string, port: number, dir: string, persist = false): { child: ChildProcess; output: () => string } {
   mkdirSync(dir, { recursive: true });
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''];
+  const aof = persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...aof, '--dir', dir, '--daemonize', 'no', '--logfile', ''];
   const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer) => {
@@ -83,8 +97,8 @@ function spawnServer(binary: string, port: number, dir: string): { child: ChildP
 }
 
 /** Spawns the server and waits until it answers PING; rejects when it exits or times out first. */
-async function launch(binary: string, port: number, dir: string): Promise<ChildProcess> {
-  const { child, output } = spawnServer(binary, port, dir);
+async function launch(binary: string, port: number, dir: string, persist = false): Promise<ChildProcess> {
+  const { child, output } = spawnServer(binary, port, dir, persist);
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -98,7 +112,8 @@ async function launch(binary: string, port: number, dir: string): Promise<ChildP
   throw new Error(`redis-server on port ${port} did not answer PING within ${START_TIMEOUT_MS} ms:\n${output()}`);
 }
 
-export async function startRedisServer(): Promise<RedisServerHandle> {
+export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  const persist = opts.persist ?? false;
   const binary = findRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'test-redis-'));
 
@@ -109,7 +124,7 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     try {
-      child = await launch(binary, port, dir);
+      child = await launch(binary, port, dir, persist);
     } catch (error) {
       lastError = error;
     }
@@ -140,7 +155,19 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
     },
     async restart() {
       await signal('SIGTERM');
-      current = await launch(binary, port, dir);
+      current = await launch(binary, port, dir, persist);
+    },
+    async down() {
+      await signal('SIGTERM');
+    },
+    async up() {
+      if (!current) current = await launch(binary, port, dir, persist);
+    },
+    pause() {
+      current?.kill('SIGSTOP');
+    },
+    resume() {
+      current?.kill('SIGCONT');
     },
   };
 }

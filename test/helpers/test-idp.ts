@@ -30,6 +30,8 @@ export interface TestIdpOptions {
   pushAgent?: import('node:https').Agent;
   /** The issuer is https://localhost:<port> behind a TLS-terminating proxy (TRUST_PROXY=true); reach it with behindTlsProxy(). */
   https?: boolean;
+  /** The service's logger (default: silent unless TEST_LOG_LEVEL is set). */
+  logger?: import('../../src/shared/logger.js').Logger;
 }
 
 export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> {
@@ -51,7 +53,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
   const container = await buildContainer(config, {
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.pushAgent ? { pushAgent: opts.pushAgent } : {}),
-    logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: opts.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const { app } = buildApp(container);
   server.on('request', app.callback());

@@ -36,12 +36,12 @@ export interface AccountPageDeps {
 }
 
 /** Which confirmation `?done=` shows after a change (a fixed list: nothing from the URL reaches the page). */
-const DONE: Record<string, string> = {
-  interval: 'account.done.interval',
-  browser: 'account.done.browser',
-  browsers: 'account.done.browsers',
-  device: 'account.done.device',
-};
+const DONE = new Map<unknown, string>([
+  ['interval', 'account.done.interval'],
+  ['browser', 'account.done.browser'],
+  ['browsers', 'account.done.browsers'],
+  ['device', 'account.done.device'],
+]);
 
 /** Platforms as people write them. */
 const PLATFORM_NAMES: Record<string, string> = { ios: 'iOS', android: 'Android', web: 'Web-App' };
@@ -107,7 +107,7 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
       browsers = null; // Redis unreachable: say so, the rest of the page still works
     }
     const devices = await deps.devices.list(account.id);
-    const doneKey = typeof ctx.query.done === 'string' ? DONE[ctx.query.done] : undefined;
+    const doneKey = DONE.get(ctx.query.done);
     const thisBrowser = deps.currentBrowserId?.(ctx, account.id) ?? null;
     // "Remove" asks first (?remove=<device id>); the question names the device, the POST needs confirm=yes.
     const removing = typeof ctx.query.remove === 'string' ? devices.find((d) => d.id === ctx.query.remove) : undefined;

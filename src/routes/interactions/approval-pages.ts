@@ -9,6 +9,8 @@ import { translate } from '../../i18n/messages.js';
 import { isAppError } from '../../shared/errors.js';
 
 const HEARTBEAT_MS = 15_000;
+/** The notices `?info=` may show after a resend (a fixed list: a URL never picks an arbitrary text). */
+const FLASH = new Set<unknown>(['approval.resent', 'approval.expired', 'approval.resendTooSoon', 'approval.resendLimit', 'approval.tooMany', 'approval.tooManyOpen']);
 const LONG_POLL_MS = 25_000;
 
 export function showSecondFactor(deps: InteractionDeps): Middleware {
@@ -35,7 +37,7 @@ export function showApproval(deps: InteractionDeps): Middleware {
       outcome,
       smsAllowed: deps.smsAllowed(account),
       showEmailNotice: !account.email && !login.emailNoticeDismissed,
-      flash: typeof ctx.query.info === 'string' && /^[a-zA-Z.]{1,60}$/.test(ctx.query.info) ? translate(ctx.state.page.lang, ctx.query.info) : null,
+      flash: FLASH.has(ctx.query.info) ? translate(ctx.state.page.lang, String(ctx.query.info)) : null,
       scripts: approval.status === 'pending' ? ['/public/js/waiting.js', '/public/js/countdown.js'] : [],
     });
   };
@@ -45,7 +47,15 @@ async function currentStatus(deps: InteractionDeps, approvalId: string): Promise
   return (await deps.approvals.get(approvalId))?.status ?? 'expired';
 }
 
-/** GET …/approval/events — server-sent events: one `status` event now and one when the approval is decided. */
+/** How long the browser waits before it reconnects a cut event stream by itself (the SSE `retry` field). */
+const SSE_RETRY_MS = 2_000;
+
+/**
+ * GET …/approval/events — server-sent events: one `status` event now and one when the approval is decided.
+ * When this instance shuts down, an `event: reconnect` tells the page to connect again (to another instance).
+ * Redis failing before the stream starts is a 503 (the page retries with backoff); after that, the stream stays
+ * open and reports the decision once the store answers again.
+ */
 export function approvalEvents(deps: InteractionDeps): Middleware {
   return async function approvalEvents(ctx: Context) {
     const loaded = await loadPending(ctx, deps);
@@ -53,12 +63,23 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
     const approvalId = loaded.login.approvalId;
     const approval = await deps.approvals.get(approvalId);
     if (!approval) return;
+    let onMessage: () => void = () => undefined;
+    const unsubscribe = await deps.approvals.subscribe(approvalId, () => onMessage());
+    let initial: string;
+    try {
+      initial = await currentStatus(deps, approvalId);
+    } catch (e) {
+      await unsubscribe().catch(() => undefined);
+      throw e;
+    }
+
     const stream = new PassThrough();
     ctx.req.socket.setTimeout(0);
     ctx.req.socket.setNoDelay(true);
     ctx.status = 200;
     ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     ctx.body = stream;
+    stream.write(`retry: ${SSE_RETRY_MS}\n\n`);
 
     let closed = false;
     const send = (status: string) => {
@@ -66,25 +87,32 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
       stream.write(`event: status\ndata: ${JSON.stringify({ status })}\n\n`);
       if (status !== 'pending') close();
     };
-    const unsubscribe = await deps.approvals.subscribe(approvalId, () => {
-      void currentStatus(deps, approvalId).then(send, () => undefined);
-    });
+    onMessage = () => void currentStatus(deps, approvalId).then(send, () => undefined);
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const expiry = setTimeout(() => send('expired'), Math.max(0, approval.expiresAt - deps.clock.now()) + 500);
+    const stopDrainWatch = deps.drain?.onDrain(() => {
+      if (closed) return;
+      stream.write('event: reconnect\ndata: {}\n\n');
+      close();
+    });
     function close() {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
       clearTimeout(expiry);
+      stopDrainWatch?.();
       void unsubscribe().catch(() => undefined);
       stream.end();
     }
     ctx.req.on('close', close);
-    send(await currentStatus(deps, approvalId));
+    send(initial);
   };
 }
 
-/** GET …/approval/status — long polling for browsers without SSE: answers at once when decided, else within 25 s. */
+/**
+ * GET …/approval/status — long polling for browsers without SSE (and the fallback when the stream fails): answers
+ * at once when decided, else within 25 s, or at once with `pending` when this instance starts shutting down.
+ */
 export function approvalStatus(deps: InteractionDeps): Middleware {
   return async function approvalStatus(ctx) {
     const loaded = await loadPending(ctx, deps);
@@ -92,8 +120,9 @@ export function approvalStatus(deps: InteractionDeps): Middleware {
     const approvalId = loaded.login.approvalId;
     ctx.set('Cache-Control', 'no-store');
     let status = await currentStatus(deps, approvalId);
-    if (status === 'pending' && ctx.query.wait) {
+    if (status === 'pending' && ctx.query.wait && !deps.drain?.draining) {
       let unsubscribe: (() => Promise<void>) | undefined;
+      let stopDrainWatch: (() => void) | undefined;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, LONG_POLL_MS);
         const done = () => {
@@ -101,6 +130,7 @@ export function approvalStatus(deps: InteractionDeps): Middleware {
           resolve();
         };
         ctx.req.on('close', done);
+        stopDrainWatch = deps.drain?.onDrain(done);
         deps.approvals
           .subscribe(approvalId, done)
           .then(async (u) => {
@@ -109,6 +139,7 @@ export function approvalStatus(deps: InteractionDeps): Middleware {
           })
           .catch(done);
       });
+      stopDrainWatch?.();
       await unsubscribe?.().catch(() => undefined);
       status = await currentStatus(deps, approvalId);
     }

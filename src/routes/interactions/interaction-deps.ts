@@ -10,6 +10,7 @@ import type { RenderPage } from '../render.js';
 import type { RememberedBrowserCookies } from './remembered-browser-cookie.js';
 import type { SmsCodeService } from '../../services/sms-code-service.js';
 import type { ClientRoles } from '../../config/client-roles.js';
+import type { DrainSignal } from '../health.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -33,4 +34,6 @@ export interface InteractionDeps {
   smsCodes: SmsCodeService;
   /** OIDC-5: which roles may use which client. */
   clientRoles: ClientRoles;
+  /** On shutdown, open event streams and long polls end so the waiting page reconnects to another instance. */
+  drain?: DrainSignal;
 }

@@ -7,7 +7,6 @@ import type { PasswordFlow, PasswordSettingService } from '../../services/passwo
 import { AppError, isAppError } from '../../shared/errors.js';
 import { readSmsCode } from '../sms-code-input.js';
 import type { AccountStore } from '../../stores/account-store.js';
-import { formatMobile } from '../../services/mobile-number.js';
 import type { PageContext, RenderPage } from '../render.js';
 import { redirectToPage } from '../flash.js';
 
@@ -65,24 +64,15 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const interaction = interactionParam(body.interaction);
     const loginId = field(body, 'loginId', 254);
-    let result;
+    let flow: PasswordFlow;
     try {
-      result = await deps.passwords.start({ loginId, ip: ctx.ip, interaction, lang: page(ctx).lang });
+      // The same answer for every id (ACC-2): no account, no mobile number, cool-down or cap are never told here.
+      flow = await deps.passwords.start({ loginId, ip: ctx.ip, interaction, lang: page(ctx).lang });
     } catch (e) {
       if (!isAppError(e)) throw e;
       return showForgot(ctx, { interaction, loginId, error: message(ctx, e) }, e.status);
     }
-    if (result.kind === 'noMobile') {
-      const account = result.account;
-      const broker = account.role === 'customer' && account.brokerId ? await deps.accounts.findById(account.brokerId) : null;
-      ctx.status = 403;
-      ctx.body = await deps.render('password/no-mobile', page(ctx), {
-        interaction,
-        broker: broker ? { name: broker.name, email: broker.email, mobile: broker.mobile, mobileShown: broker.mobile ? formatMobile(broker.mobile) : null } : null,
-      });
-      return;
-    }
-    ctx.cookies.set(PASSWORD_FLOW_COOKIE, result.flow.id, {
+    ctx.cookies.set(PASSWORD_FLOW_COOKIE, flow.id, {
       httpOnly: true,
       sameSite: 'lax',
       secure: ctx.secure,
@@ -97,7 +87,7 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
   router.get('/code', ...forms, async (ctx) => {
     const flow = await loadFlow(ctx);
     if (!flow) return;
-    const info = ctx.query.info === 'sms.resent' ? 'sms.resent' : null;
+    const info = ctx.query.info === 'requested' ? 'password.code.requested' : null;
     await showCode(ctx, flow, { info });
   });
 
@@ -113,7 +103,7 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
       return showCode(ctx, flow, { error: e });
     }
     ctx.status = 303;
-    ctx.redirect('/password/code?info=sms.resent');
+    ctx.redirect('/password/code?info=requested');
   });
 
   router.post('/code', ...forms, async (ctx) => {
