@@ -10,6 +10,7 @@ import { enrolDevice, lastCode } from '../helpers/device.js';
 import type { Device } from '../helpers/login-flow.js';
 import { addVirtualAuthenticator, launchChromium, type BrowserSession } from '../helpers/chromium.js';
 import type { Language } from '../../src/i18n/language.js';
+import { DEFAULT_PUSH_SERVICE_HOSTS } from '../../src/services/push-endpoints.js';
 import { webappMessages } from '../../src/i18n/webapp-messages.js';
 import { catchCallbacks, checkPage, mainText, PHONE, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
 
@@ -28,7 +29,8 @@ let customer: Device;
 let demoDevice: Device;
 
 beforeAll(async () => {
-  idp = await startTestIdp({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' } });
+  // push.example stands in for the browser's push service (the web app test): a test-only allow-list entry.
+  idp = await startTestIdp({ env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', PUSH_SERVICE_HOSTS: [...DEFAULT_PUSH_SERVICE_HOSTS, 'push.example'].join(',') } });
   demoIdp = await startTestIdp({ env: { NODE_ENV: 'development' } });
   customer = await enrolDevice(idp, '200001');
   // A second SMS account, so the English round does not wait out the first one's 30 s resend cool-down.

@@ -77,7 +77,7 @@ async function send(op: Operation, init: { body?: string; type?: string; auth?: 
 /** The failures any client can cause on one operation. */
 async function clientFailures(op: Operation): Promise<Seen[]> {
   const out = [await send(op), await send(op, { auth: true })];
-  if (op.method === 'POST') {
+  if (op.method === 'POST' || op.method === 'PUT') {
     out.push(await send(op, { body: 'loginId=1&password=2', type: 'application/x-www-form-urlencoded', auth: true }));
     out.push(await send(op, { body: '{"token":', type: 'application/json', auth: true }));
     out.push(await send(op, { body: JSON.stringify({ token: 'x'.repeat(40_000) }), type: 'application/json', auth: true }));
@@ -99,8 +99,8 @@ function undocumented(seen: Seen[]): string[] {
 }
 
 describe('every status of the device API is documented', () => {
-  it('covers all nine operations', () => {
-    expect(operations()).toHaveLength(9);
+  it('covers all ten operations', () => {
+    expect(operations()).toHaveLength(10);
   });
 
   it('client failures (wrong type, malformed, too large, invalid body, no or foreign credentials, unknown ids)', async () => {
@@ -116,7 +116,7 @@ describe('every status of the device API is documented', () => {
     const seen: Seen[] = [];
     try {
       for (const op of operations()) {
-        seen.push(await send(op, { auth: true, ...(op.method === 'POST' ? { body: JSON.stringify({ token: 'a'.repeat(30), loginId: '200001', password: 'Demo-Passwort-2026' }), type: 'application/json' } : {}) }));
+        seen.push(await send(op, { auth: true, ...(op.method === 'POST' || op.method === 'PUT' ? { body: JSON.stringify({ token: 'a'.repeat(30), loginId: '200001', password: 'Demo-Passwort-2026' }), type: 'application/json' } : {}) }));
       }
     } finally {
       await redis.up();

@@ -9,6 +9,7 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { enrolDevice } from '../helpers/device.js';
 import { DeviceApiError, DeviceClient } from '../../src/ident-client/device-client.js';
 import { welcomeText } from '../../src/welcome.js';
+import { DEFAULT_PUSH_SERVICE_HOSTS } from '../../src/services/push-endpoints.js';
 
 const seedFile = join(mkdtempSync(join(tmpdir(), 'fi-seed-')), 'accounts.json');
 writeFileSync(
@@ -75,7 +76,8 @@ describe('/demo and /dev/sms with SEED_ACCOUNTS_FILE', () => {
 describe('device API for a newcomer\'s device', () => {
   let idp: TestIdp;
   beforeAll(async () => {
-    idp = await startTestIdp({ redis: false });
+    // push.example stands in for a push service: a test-only entry added to the default allow-list.
+    idp = await startTestIdp({ redis: false, env: { PUSH_SERVICE_HOSTS: [...DEFAULT_PUSH_SERVICE_HOSTS, 'push.example'].join(',') } });
   });
   afterAll(async () => idp?.close());
 
@@ -107,6 +109,12 @@ describe('device API for a newcomer\'s device', () => {
     });
     expect(foreign.status).toBe(404);
     await expect(one.client.setPush(one.state, { endpoint: 'http://insecure.example/', keys: { p256dh: 'x', auth: 'y' } })).rejects.toMatchObject({ status: 400 });
+    // Later as at enrolment: only allowed push services, never an internal address (SSRF), and keys that import.
+    for (const endpoint of ['https://evil.example/sub/1', 'https://127.0.0.1/sub/1', 'https://localhost/sub/1']) {
+      await expect(one.client.setPush(one.state, { ...sub, endpoint })).rejects.toMatchObject({ status: 400, code: 'enrolment.badPushSubscription' });
+    }
+    await expect(one.client.setPush(one.state, { ...sub, keys: { ...sub.keys, p256dh: 'AAAA' } })).rejects.toMatchObject({ status: 400, code: 'enrolment.badPushSubscription' });
+    expect((await idp.container.devices.get(one.state.deviceId))?.pushSubscription).toEqual(sub);
     expect(await one.client.setPush(one.state, null)).toEqual({ id: one.state.deviceId, push: false });
   });
 });
