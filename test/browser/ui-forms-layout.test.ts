@@ -117,6 +117,7 @@ describe.each([
     await page.getByLabel(text(lang, 'login.loginId')).fill(loginId);
     await page.getByRole('button', { name: text(lang, 'password.forgot.submit') }).click();
     await h1('password.code.heading');
+    await idp.container.passwordSetup.passwords.settled(); // the code is handed over in the background
     const passwordMobile = (await idp.container.accounts.findByAccessNumber(loginId))!.mobile!;
     const code = lastCode(idp, passwordMobile);
     expect(idp.container.smsSink!.lastTo(passwordMobile)!.text).toMatch(lang === 'de' ? /^Ihr financeIDENT Code zum Setzen des Passworts/ : /^Your financeIDENT code for setting your password/);

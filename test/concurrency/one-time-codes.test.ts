@@ -139,6 +139,7 @@ describe.each(STORES)('one-time codes under simultaneous requests ($name)', ({ n
       const forgot = await browser.go(`${idp.url}/password/forgot`);
       const page = await browser.submit(forgot, '/password/forgot', { loginId });
       expect(page.url).toMatch(/\/password\/code$/);
+      await idp.container.passwordSetup.passwords.settled(); // the code is handed over in the background
       const sms = idp.container.smsSink!.list().filter((m) => m.to === mobile && m.purpose === 'password').at(-1);
       return { browser, page, code: /Passworts: (\d{6}) /.exec(sms!.text)![1]! };
     }

@@ -209,6 +209,7 @@ describe('back-channel logout after a new password, with retries and a timeout',
     const browser = new Browser();
     const forgot = await browser.go(`${idp.url}/password/forgot`);
     const codePage = await browser.submit(forgot, '/password/forgot', { loginId: '200005' });
+    await idp.container.passwordSetup.passwords.settled(); // the code is handed over in the background
     const done = await browser.submit(codePage, '/password/code', { code: smsCode('password'), password, repeat: password });
     expect(done.status).toBe(200);
   }
