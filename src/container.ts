@@ -57,6 +57,9 @@ import { SmsCodeService } from './services/sms-code-service.js';
 import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
 import { WebAuthnRp } from './services/webauthn.js';
+import { buildBrokerArea, buildBrokerStores, MOBILE_CHANGE_PENDING_MS, type BrokerArea } from './services/broker/build-broker-area.js';
+import { seedBrokerDemo } from './services/broker/seed-broker-demo.js';
+import type { MailChannel } from './channels/mail-channel.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -95,6 +98,8 @@ export interface Container {
   passwordSetup: PasswordSetup;
   rememberedBrowsers: RememberedBrowserService;
   intervals: IntervalService;
+  /** The broker area (BRK-1, BRK-2): customers, staff rights, mailings and their runner. */
+  broker: BrokerArea;
   render: RenderPage;
   provider: Provider;
   /** Dependencies /readyz checks (only those configured). */
@@ -112,6 +117,8 @@ export interface ContainerOverrides {
   sms?: SmsChannel;
   /** Replaces the push channel's https agent (tests with a local push service). */
   pushAgent?: import('node:https').Agent;
+  /** Replaces the mail channel of mailings (tests). */
+  mail?: MailChannel;
 }
 
 async function seedAccounts(config: Config, deps: Parameters<typeof importAccounts>[1], logger: Logger): Promise<void> {
@@ -144,10 +151,12 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   let kv: KvStore;
   let bus: EventBus;
   let adapter: Configuration['adapter'];
+  let redisClient: Redis | undefined;
   if (config.redisUrl) {
     const onError = (error: Error) => logger.warn({ err: error.message }, 'redis connection problem');
     const client: Redis = createRedisClient(config.redisUrl, { keyPrefix: config.redisKeyPrefix, onError });
     const subscriber = createSubscriberClient(config.redisUrl, { onError });
+    redisClient = client;
     kv = new RedisKvStore(client);
     const redisBus = new RedisEventBus(client, subscriber);
     bus = redisBus;
@@ -182,6 +191,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
 
   const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
   await seedAccounts(config, { accounts, hasher, clock, random, defaultIntervalDays: config.defaultTwoFactorIntervalDays }, logger);
+
+  const brokerStores = buildBrokerStores({ ...(mongo ? { mongo } : {}), ...(redisClient ? { redis: redisClient } : {}), accounts, devices, clock });
+  if (!config.seedAccountsFile && !config.mongodbUri) await seedBrokerDemo(`${ROOT_DIR}config/demo-broker.json`, { accounts, devices, rights: brokerStores.rights, clock, random, defaultIntervalDays: config.defaultTwoFactorIntervalDays, development: config.nodeEnv === 'development' }, logger);
 
   const keys = await loadKeys(config);
   let clients = config.clientsFile
@@ -276,7 +288,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
   });
   provider.on('server_error', (_ctx, err) => logger.error({ err }, 'oidc provider error'));
-  const passwordSetup = buildPasswordSetup({ config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider });
+  const passwordSetup = buildPasswordSetup({
+    config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider,
+    mobileChangeOptions: { log: brokerStores.mobileChanges, random, confirmUrl: (token) => `${config.issuer.replace(/\/+$/, '')}/mobile/confirm/${token}`, pendingTtlMs: MOBILE_CHANGE_PENDING_MS },
+  });
+  const broker = buildBrokerArea({
+    config, stores: brokerStores, accounts, audit, deviceService, rememberedBrowsers, mobileChange: passwordSetup.mobileChange, clock, random, logger,
+    ...(overrides.mail ? { mail: overrides.mail } : {}),
+  });
+  broker.runner.start();
+  closers.push(() => broker.runner.stop()); // closed first (closers run in reverse)
 
   return {
     config,
@@ -308,6 +329,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     passwordSetup,
     rememberedBrowsers,
     intervals,
+    broker,
     render,
     provider,
     readinessChecks,

@@ -68,6 +68,10 @@ export const CONFIG_KEYS = {
   smsChargeSubBrokerCustomersTo: key({ env: 'SMS_CHARGE_SUB_BROKER_CUSTOMERS_TO', schema: z.enum(['broker', 'subBroker']), default: 'broker', doc: 'Who pays the SMS of a sub-broker\'s customer (SMS-4): the responsible broker above the sub-broker, or the sub-broker itself.' }),
   smsPriceLoginCents: key({ env: 'SMS_PRICE_LOGIN_CENTS', schema: int(0, 100000), default: '10', doc: 'Net price of one login-code SMS in euro cents (SMS-4).' }),
   smsPriceOtherCents: key({ env: 'SMS_PRICE_OTHER_CENTS', schema: int(0, 100000), default: '0', doc: 'Net price in euro cents of every other SMS (activation, password, mobile number change).' }),
+  smtpUrl: key({ env: 'SMTP_URL', schema: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(), doc: 'Mail server for rollout mailings (BRK-2), e.g. smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. Unset = the recording mail sink at /dev/mail (development and tests).' }),
+  mailFrom: key({ env: 'MAIL_FROM', schema: z.string().min(3).max(200), default: 'financeIDENT <no-reply@financeident.example>', doc: 'From header of rollout mailings.' }),
+  mailGuideUrl: key({ env: 'MAIL_GUIDE_URL', schema: z.url().optional(), doc: 'The customer guide linked from rollout mailings ({{guideLink}}). Default: the financeIDENT web app at $ISSUER/ident/.' }),
+  mailingLeaseSeconds: key({ env: 'MAILING_LEASE_SECONDS', schema: int(2, 3600), default: '30', doc: 'How long a sending instance holds a mailing without renewing; after a crash another instance (or the restarted one) continues after this time.' }),
   vatPercent: key({ env: 'VAT_PERCENT', schema: int(0, 100), default: '19', doc: 'VAT in whole percent on the quarterly SMS statement (rounded half-up on the total net, in cents).' }),
 };
 

@@ -41,6 +41,8 @@ export interface PasswordSetupParts {
   audit: AuditLog;
   rememberedBrowsers: RememberedBrowserService;
   provider: Provider;
+  /** ACC-3 as the broker area uses it: requests kept for the broker, a confirmation link in the SMS, a longer wait. */
+  mobileChangeOptions?: Pick<import('./mobile-change.js').MobileChangeDeps, 'log' | 'random' | 'confirmUrl' | 'pendingTtlMs'>;
 }
 
 const FLOW_TTL_MS = 30 * 60_000;
@@ -65,6 +67,6 @@ export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
     random: p.random,
     flowTtlMs: FLOW_TTL_MS,
   });
-  const mobileChange = new MobileChangeService({ accounts: p.accounts, codes, audit: p.audit, kv: p.kv, clock: p.clock });
+  const mobileChange = new MobileChangeService({ accounts: p.accounts, codes, audit: p.audit, kv: p.kv, clock: p.clock, ...p.mobileChangeOptions });
   return { policy, codes, sessions, passwords, mobileChange, flowTtlMs: FLOW_TTL_MS };
 }

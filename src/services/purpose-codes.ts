@@ -64,6 +64,8 @@ export interface SendCodeInput {
   /** The number on file (or, for a mobile change, the new number). null = check and count everything, send nothing. */
   to: string | null;
   ip: string;
+  /** A link appended to the SMS text (the hosted page where a mobile change is confirmed). */
+  link?: string;
 }
 
 const HOUR = 3600_000;
@@ -126,7 +128,7 @@ export class PurposeCodeService {
     const stored: StoredCode = { id, subject: input.subject, codeHash: hashCode(id, code).toString('base64url'), sentAt: now, expiresAt: now + s.codeTtlMs, void: false };
     await kv.set(this.key(p, input.flowId), JSON.stringify(stored), s.codeTtlMs);
     if (input.to) {
-      const text = TEXTS[p](code, Math.round(s.codeTtlMs / 60_000));
+      const text = TEXTS[p](code, Math.round(s.codeTtlMs / 60_000)) + (input.link ? ` ${input.link}` : '');
       await sms.send({ to: input.to, text, purpose: p, idempotencyKey: id, ...(input.accountId ? { accountId: input.accountId } : {}) });
     }
     return { sentAt: now, expiresAt: stored.expiresAt };

@@ -21,6 +21,9 @@ export interface Mailing {
   subject: string;
   text: string;
   filter: MailingFilter;
+  /** Filled into {{brokerName}} and {{guideLink}} of every message. */
+  brokerName: string;
+  guideLink: string;
   createdBy: string;
   createdAt: number;
 }

@@ -8,7 +8,7 @@ import { MemoryMailingStore } from '../../src/stores/memory/mailings.js';
 import { RedisMailingStore } from '../../src/stores/redis/mailings.js';
 import { testRedis } from '../helpers/redis.js';
 
-const mailing = (id: string, brokerId = 'b1', createdAt = 1): Mailing => ({ id, brokerId, templateId: 't', subject: 'S', text: 'T', filter: { mobile: 'yes' }, createdBy: brokerId, createdAt });
+const mailing = (id: string, brokerId = 'b1', createdAt = 1): Mailing => ({ id, brokerId, templateId: 't', subject: 'S', text: 'T', filter: { mobile: 'yes' }, brokerName: 'Makler', guideLink: 'https://example.de/guide', createdBy: brokerId, createdAt });
 const recipients = (n: number, withoutEmail: number[] = []) =>
   Array.from({ length: n }, (_, i) => ({ accountId: `a${i}`, accessNumber: `${2000 + i}`, name: `Kunde ${i}`, email: withoutEmail.includes(i) ? null : `k${i}@example.de` }));
 
