@@ -87,17 +87,19 @@ export function escapeHtml(s: string): string {
 
 /** The HTML part: paragraphs from blank lines, escaped text and values; http(s) links (only the guide link) as anchors. */
 export function toHtml(text: string, values: Partial<PlaceholderValues>): string {
-  const filled = text.replace(PLACEHOLDER_RE, (whole, name: string) => {
-    if (!(name in values)) return whole;
-    return `\u0000${name}\u0001`;
-  });
-  const render = (chunk: string) =>
-    escapeHtml(chunk).replace(/\u0000([A-Za-z]+)\u0001/g, (_, name: string) => {
-      const value = String(values[name as Placeholder] ?? '');
-      if (name === 'guideLink' && /^https?:\/\//.test(value)) return `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
-      return escapeHtml(value);
-    });
-  const paragraphs = filled.split(/\n{2,}/).map((p) => `<p>${p.split('\n').map(render).join('<br>\n')}</p>`);
+  const line = (chunk: string) =>
+    chunk
+      .split(/(\{\{\s*[A-Za-z]+\s*\}\})/)
+      .map((part, i) => {
+        if (i % 2 === 0) return escapeHtml(part);
+        const name = part.replace(/[{}\s]/g, '');
+        if (!(name in values)) return escapeHtml(part);
+        const value = String(values[name as Placeholder] ?? '');
+        if (name === 'guideLink' && /^https?:\/\//.test(value)) return `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
+        return escapeHtml(value);
+      })
+      .join('');
+  const paragraphs = text.split(/\n{2,}/).map((p) => `<p>${p.split('\n').map(line).join('<br>\n')}</p>`);
   return `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"></head><body style="font-family:Arial,sans-serif;line-height:1.5">\n${paragraphs.join('\n')}\n</body></html>`;
 }
 
