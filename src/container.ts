@@ -53,6 +53,7 @@ import { EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
 import { IntervalService } from './services/interval-service.js';
 import { withAccountClient } from './config/account-client.js';
+import { withBrokerClient } from './config/broker-client.js';
 import { SmsCodeService } from './services/sms-code-service.js';
 import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
@@ -200,6 +201,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     ? await loadClients(config.clientsFile, config.issuer)
     : parseClients(JSON.parse(await readFile(`${ROOT_DIR}config/demo-clients.json`, 'utf8')), config.issuer);
   clients = withAccountClient(clients, config.issuer, keys.cookieKeys[0]!); // the account page's own client, always present
+  clients = withBrokerClient(clients, config.issuer, keys.cookieKeys[0]!); // the broker area's own client, always present
 
   const limiter = new FailureLimiter(kv, clock, 'limit');
   const windowMs = config.loginFailureWindowSeconds * 1000;

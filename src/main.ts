@@ -43,6 +43,8 @@ function printWelcome(issuer: string): void {
     `  Discovery:        ${issuer}/.well-known/openid-configuration`,
     `  Try a login:      ${issuer}/demo   (FinanceCloud, FinanceApp and smartMSC demo pages)`,
     `  SMS sink:         ${issuer}/dev/sms`,
+    `  Broker area:      ${issuer}/broker   (100001 broker, 100002 employee without the mailing right, 100003 sub-broker)`,
+    `  Mail sink:        ${issuer}/dev/mail   (rollout mailings when SMTP_URL is unset)`,
     '  Demo logins (password Demo-Passwort-2026 unless noted):',
     '    100001 broker Maklerbüro Sommer · 100002 employee · 100003 sub-broker',
     '    200001 customer Erika Mustermann (interval 7 days) · 200002 customer without mobile number',

@@ -21,7 +21,7 @@ const confirmSchema = z.object({ code: z.string().regex(/^\d{4,10}$/) });
 export function mobileRoutes(deps: MobileRouteDeps, json: Middleware[]): Router {
   const router = new Router({ prefix: '/api/broker/customers/:accessNumber/mobile' });
   // Customers pass authentication so that the service can refuse them with its own clear reason (mobile.brokerOnly).
-  const auth = bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee', 'subBroker', 'customer'] });
+  const auth = bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee', 'subBroker', 'customer'], scope: 'broker_api' });
   const targetId = async (accessNumber: string) => (await deps.accounts.findByAccessNumber(accessNumber))?.id ?? `unknown:${accessNumber}`;
 
   router.post('/', ...json, auth, async (ctx) => {

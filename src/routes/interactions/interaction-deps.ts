@@ -30,4 +30,6 @@ export interface InteractionDeps {
   smsAllowed(account: Account): boolean;
   clientName(clientId: string): Promise<string>;
   smsCodes: SmsCodeService;
+  /** ACC-3: whether a new mobile number waits for this account's confirmation (asked right after the password). */
+  mobileChangePending?(accountId: string): Promise<boolean>;
 }
