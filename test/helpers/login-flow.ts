@@ -28,7 +28,7 @@ export async function loginWithApproval(browser: Browser, rp: RelyingParty, star
 /** An access token of smartMSC (the broker portal) for `loginId`, after a whole login approved by `device`. */
 export async function smartmscAccessToken(idp: TestIdp, loginId: string, device: Device): Promise<string> {
   const rp = await RelyingParty.discover(idp, 'smartmsc');
-  const started = await rp.start();
+  const started = await rp.start({ scope: 'openid profile email phone broker_api' });
   const callback = await loginWithApproval(new HttpBrowser(), rp, started, device, loginId);
   expect(callback.status).toBe(0);
   return (await rp.finish(callback.url, started)).access_token;
