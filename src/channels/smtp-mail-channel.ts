@@ -1,5 +1,6 @@
 // Email over SMTP (nodemailer's SMTPConnection): connect and log in first, then mark, then hand over the message.
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { composeMail } from './mail-compose.js';
 import { type MailChannel, type MailSendResult, MailSendError, type OutgoingMail } from './mail-channel.js';
 
@@ -25,6 +26,12 @@ function connectionOptions(settings: SmtpSettings): SMTPConnection.Options {
   };
 }
 
+/** The bare address of "Name <address>" (the SMTP envelope takes only the address). */
+function envelopeAddress(value: string): string {
+  const [first] = addressparser(value, { flatten: true });
+  return first?.address || value;
+}
+
 export class SmtpMailChannel implements MailChannel {
   private readonly options: SMTPConnection.Options;
   private readonly auth: { user: string; pass: string } | null;
@@ -47,16 +54,17 @@ export class SmtpMailChannel implements MailChannel {
       if (!(await beforeTransmit())) return { transmitted: false };
       transmitted = true;
       const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) =>
-        conn.send({ from: mail.from, to: [mail.to] }, raw, (err, sent) => (err ? reject(err) : resolve(sent))),
+        conn.send({ from: envelopeAddress(mail.from), to: [envelopeAddress(mail.to)] }, raw, (err, sent) => (err ? reject(err) : resolve(sent))),
       );
       if (info.rejected.length > 0) throw Object.assign(new Error(`rejected: ${info.rejected.join(', ')}`), { responseCode: 550 });
       return { transmitted: true, response: String(info.response ?? '') };
     } catch (err) {
-      const e = err as { message?: string; responseCode?: number };
+      const e = err as { message?: string; responseCode?: number; code?: string };
       const code = e.responseCode;
-      // A server answer (4xx/5xx) means it did not take the message: not delivered, whatever phase we were in.
-      const refused = typeof code === 'number' && code >= 400;
-      throw new MailSendError(code ? `smtp ${code}` : String(e.message ?? 'smtp error').slice(0, 120), transmitted && !refused, refused && code >= 500);
+      // A server answer (4xx/5xx) means it did not take the message: not delivered, whatever phase we were in. A bad
+      // envelope is refused by nodemailer before anything is sent.
+      const refused = (typeof code === 'number' && code >= 400) || e.code === 'EENVELOPE';
+      throw new MailSendError(code ? `smtp ${code}` : String(e.code ?? e.message ?? 'smtp error').slice(0, 120), transmitted && !refused, refused && (code === undefined || code >= 500));
     } finally {
       try {
         conn.quit();
