@@ -56,7 +56,7 @@ export async function benchBrokerList(opts: { customers?: number; requests?: num
     // An access token as smartMSC's back end holds it (minted directly: the login itself is not what is measured here).
     const client = await c.provider.Client.find('smartmsc');
     if (!client) throw new Error('no smartmsc client');
-    const token = await new c.provider.AccessToken({ accountId: 'bench_broker', client, scope: 'openid broker_api' }).save();
+    const token = await new c.provider.AccessToken({ accountId: 'bench_broker', client, scope: 'openid broker_api', gty: 'authorization_code', grantId: 'bench-grant' }).save();
     const get = (path: string) =>
       new Promise<void>((resolve, reject) => {
         const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
