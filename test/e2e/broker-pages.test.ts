@@ -122,4 +122,34 @@ describe('/broker pages', () => {
     const events = await idp.container.audit.list({ accountId: 'acc_shared2' });
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['mobile.changeRequested', 'mobile.changed']));
   });
+
+  it('edits the broker\'s own template copy (an unknown placeholder is refused on the page), resets it; /dev/mail shows mailings', async () => {
+    const { browser, page } = await signIn('100001', '/broker/mailings/templates/rollout-with-mobile');
+    const bad = await browser.submit(page, '/mailings/templates/rollout-with-mobile', { subject: 'Neu', text: 'Hallo {{vorname}}' });
+    expect(bad.url).toMatch(/\?error=mailing\.unknownPlaceholder$/);
+    expect(bad.html).toContain(translate('de', 'mailing.unknownPlaceholder', { name: '' }));
+    const saved = await browser.submit(bad, '/mailings/templates/rollout-with-mobile', { subject: 'Neu: 2FA für {{name}}', text: '{{salutation}},\nIhr Makler {{brokerName}}' });
+    expect(saved.html).toContain(translate('de', 'brokerPage.done.template'));
+    const ctx = await import('../../src/services/broker/broker-access.js').then(async (m) => m.brokerContext((await idp.container.accounts.findById('acc_broker'))!, idp.container.broker.stores.rights));
+    expect(await idp.container.broker.mailings.template(ctx, 'rollout-with-mobile')).toMatchObject({ subject: 'Neu: 2FA für {{name}}', edited: true });
+    // Another broker's copy is untouched: the sub-broker still has the built-in text.
+    const sub = await import('../../src/services/broker/broker-access.js').then(async (m) => m.brokerContext((await idp.container.accounts.findById('acc_subbroker'))!, idp.container.broker.stores.rights));
+    expect(await idp.container.broker.mailings.template(sub, 'rollout-with-mobile')).toMatchObject({ edited: false });
+
+    const preview = await browser.go(`${idp.url}/broker/mailings/new?template=rollout-with-mobile&mobile=yes`);
+    expect(preview.html).toContain('Neu: 2FA für Erika Mustermann');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(preview.html)![1]!;
+    const sent = await browser.go(`${idp.url}/broker/mailings`, { method: 'POST', form: { _csrf: csrf, template: 'rollout-with-mobile', mobile: 'yes' } });
+    expect(sent.url).toMatch(/\/broker\/mailings\/ml_/);
+    await new Promise((r) => setTimeout(r, 1500));
+    const json = (await (await fetch(`${idp.url}/dev/mail?format=json`)).json()) as { to: string; subject: string }[];
+    expect(json.some((m) => m.to === 'erika@example.de' && m.subject === 'Neu: 2FA für Erika Mustermann')).toBe(true);
+    const html = await fetch(`${idp.url}/dev/mail`, { headers: { accept: 'text/html' } });
+    expect(await html.text()).toContain('Neu: 2FA für Erika Mustermann');
+
+    const template = await browser.go(`${idp.url}/broker/mailings/templates/rollout-with-mobile`);
+    const reset = await browser.submit(template, '/reset', {});
+    expect(reset.html).toContain(translate('de', 'brokerPage.done.templateReset'));
+    expect(await idp.container.broker.mailings.template(ctx, 'rollout-with-mobile')).toMatchObject({ subject: 'Wichtig! Die 2-Faktor-Authentifizierung kommt!', edited: false });
+  });
 });
