@@ -1,12 +1,14 @@
-// The mailing job contract against memory and the real Redis: each recipient is claimed once even by 30 simultaneous
+// The mailing job contract against memory, the real Redis and (with MONGODB_URI) MongoDB: each recipient is claimed once even by 30 simultaneous
 // runners; a crash leaves claimed → pending (nothing was sent) and sending → unknown (never sent again by itself).
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../src/shared/clock.js';
 import type { Mailing, MailingStore } from '../../src/stores/mailings.js';
 import { MemoryMailingStore } from '../../src/stores/memory/mailings.js';
 import { RedisMailingStore } from '../../src/stores/redis/mailings.js';
 import { testRedis } from '../helpers/redis.js';
+import { MongoMailingStore, mailingModels } from '../../src/stores/mongo/mailings.js';
+import { mongoContractTarget, mongoTestDatabase } from '../helpers/mongo.js';
 
 const mailing = (id: string, brokerId = 'b1', createdAt = 1): Mailing => ({ id, brokerId, templateId: 't', subject: 'S', text: 'T', filter: { mobile: 'yes' }, brokerName: 'Makler', guideLink: 'https://example.de/guide', createdBy: brokerId, createdAt });
 const recipients = (n: number, withoutEmail: number[] = []) =>
@@ -94,3 +96,19 @@ mailingStoreContract('RedisMailingStore contract (real redis-server)', async () 
   redis = testRedis();
   return { store: new RedisMailingStore(redis), close: async () => void (await redis.quit()) };
 });
+
+const mongoTarget = mongoContractTarget('mailing store');
+if (mongoTarget.enabled) {
+  const database = mongoTestDatabase(mongoTarget.uri, 'mailings');
+  afterAll(() => database.dropAndClose());
+  mailingStoreContract('MongoMailingStore contract', async () => {
+    const conn = await database.connection();
+    const m = mailingModels(conn);
+    await Promise.all([m.mailings.deleteMany({}), m.recipients.deleteMany({})]);
+    return { store: new MongoMailingStore(conn, new ManualClock()), close: async () => {} };
+  });
+} else {
+  describe.skip('MongoMailingStore contract (skipped: MONGODB_URI not set)', () => {
+    it('runs the mailing store contract against MongoDB', () => {});
+  });
+}

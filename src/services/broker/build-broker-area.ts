@@ -25,6 +25,7 @@ import { MemoryStaffRightsStore } from '../../stores/memory/staff-rights.js';
 import { MongoMailingTemplateStore, MongoMobileChangeLog, MongoStaffRightsStore } from '../../stores/mongo/broker-stores.js';
 import { MongoCustomerDirectory } from '../../stores/mongo/customer-directory.js';
 import { RedisMailingStore } from '../../stores/redis/mailings.js';
+import { MongoMailingStore } from '../../stores/mongo/mailings.js';
 import type { DeviceService } from '../device-service.js';
 import type { MobileChangeService } from '../mobile-change.js';
 import type { RememberedBrowserService } from '../remembered-browsers.js';
@@ -50,7 +51,8 @@ export function buildBrokerStores(p: { mongo?: Connection; redis?: Redis; accoun
     rights: p.mongo ? new MongoStaffRightsStore(p.mongo) : new MemoryStaffRightsStore(),
     mobileChanges: p.mongo ? new MongoMobileChangeLog(p.mongo) : new MemoryMobileChangeLog(),
     templates: p.mongo ? new MongoMailingTemplateStore(p.mongo) : new MemoryMailingTemplateStore(),
-    mailings: p.redis ? new RedisMailingStore(p.redis) : new MemoryMailingStore(p.clock),
+    // MongoDB keeps mailings and results for good; without it, Redis still lets a job survive a restart.
+    mailings: p.mongo ? new MongoMailingStore(p.mongo, p.clock) : p.redis ? new RedisMailingStore(p.redis) : new MemoryMailingStore(p.clock),
   };
 }
 
