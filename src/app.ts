@@ -107,7 +107,10 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(ident.routes());
   app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
-  app.use(mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]).routes());
+  app.use(mobileRoutes({
+    provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange,
+    employeeMayChangeMobile: async (employee) => (await brokerContext(employee, c.broker.stores.rights)).rights.has('mobile'),
+  }, [noCache(), body()]).routes());
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink).routes());
   app.use(statementRoutes({

@@ -92,6 +92,27 @@ describe('broker API: scope broker_api and roles', () => {
   });
 });
 
+describe('broker API: employee rights', () => {
+  it('an employee whose broker took rights away is refused for exactly those (403 broker.forbidden), at once', async () => {
+    const rights = idp.container.broker.stores.rights;
+    const before = (await rights.get('acc_employee'))!;
+    await rights.set({ ...before, rights: ['customers'] });
+    try {
+      expect((await api('POST', '/customers/200001/mobile', employeeToken, { mobile: '+49 151 12121212' })).body.error).toBe('broker.forbidden');
+      expect((await api('PUT', '/customers/200001/interval', employeeToken, { days: 3 })).body.error).toBe('broker.forbidden');
+      expect((await api('PUT', '/customers/interval', employeeToken, { days: 3 })).body.error).toBe('broker.forbidden');
+      expect((await api('DELETE', '/customers/200001/devices/x', employeeToken)).body.error).toBe('broker.forbidden');
+      expect((await api('GET', '/statement?quarter=2026-Q4', employeeToken)).body.error).toBe('broker.forbidden');
+      expect((await api('GET', '/customers', employeeToken)).status).toBe(200);
+      await rights.set({ ...before, rights: [] });
+      expect((await api('GET', '/customers', employeeToken)).body.error).toBe('broker.forbidden');
+    } finally {
+      await rights.set(before);
+    }
+    expect((await api('GET', '/statement?quarter=2026-Q4', employeeToken)).status).toBe(200);
+  });
+});
+
 describe('broker API: mailings', () => {
   it('lists the two built-in templates named as in the rollout guide', async () => {
     const res = await api('GET', '/mailing-templates', brokerToken);
