@@ -60,6 +60,11 @@ describe('/broker pages', () => {
     expect(done.url).toMatch(/\/broker\/customers\/acc_customer\?done=interval$/);
     expect(done.html).toContain(translate('de', 'brokerPage.done.interval'));
     expect((await idp.container.accounts.findById('acc_customer'))!.twoFactorIntervalDays).toBe(9);
+    // The change log on the page: what, who, from where.
+    const row = /<table id="history"[\s\S]*?<tbody><tr>([\s\S]*?)<\/tr>/.exec(done.html)![1]!;
+    expect(row).toContain(translate('de', 'brokerPage.audit.interval.changed'));
+    expect(row).toContain('Maklerbüro Sommer (100001)');
+    expect(row).toMatch(/127\.0\.0\.1|::1|::ffff:127\.0\.0\.1/);
   });
 
   it('shows a bad mobile number as a clear error on the same page, in the user\'s language', async () => {

@@ -2,7 +2,7 @@
 // number change, method, interval, devices with confirmation, remembered browsers).
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { translate } from '../../i18n/messages.js';
+import { hasMessage, translate } from '../../i18n/messages.js';
 import { requireRight, type BrokerContext } from '../../services/broker/broker-access.js';
 import { MAX_INTERVAL_DAYS } from '../../services/interval-service.js';
 import { AppError } from '../../shared/errors.js';
@@ -60,7 +60,14 @@ export function customerPages(router: Router, deps: BrokerPageDeps, kit: PageKit
     const devices = b.rights.has('devices') ? await area.customers.devices(b, customer.id) : null;
     const remembered = b.rights.has('settings') ? await area.customers.rememberedCount(b, customer.id) : null;
     const change = await area.mobileChange.stateFor(customer.id);
+    const history = (await area.customers.history(b, customer.id)).map((h) => ({
+      what: hasMessage(`brokerPage.audit.${h.type}`) ? translate(lang(ctx), `brokerPage.audit.${h.type}`) : h.type,
+      at: formatDate(h.at, lang(ctx)),
+      by: h.by ?? '–',
+      ip: h.ip ?? '–',
+    }));
     await kit.show(ctx, b, 'broker/customer', customer.name, {
+      history,
       customer,
       change: change ? { ...change, requestedAt: formatDate(change.requestedAt, lang(ctx)), expiresAt: formatDate(change.expiresAt, lang(ctx)) } : null,
       devices: devices?.map((d) => ({ id: d.id, name: d.name, platform: d.platform, osVersion: d.osVersion, createdAt: formatDate(d.createdAt, lang(ctx)) })) ?? null,

@@ -117,6 +117,24 @@ export class BrokerCustomerService {
     }
   }
 
+  /**
+   * The customer's latest audited changes (newest first) with who made them: what (event type), when (ms), by whom
+   * (name and access number, or null when not recorded), from which IP. Needs `customers`.
+   */
+  async history(ctx: BrokerContext, customerId: string, limit = 10): Promise<{ type: string; at: number; by: string | null; ip: string | null }[]> {
+    const customer = await this.get(ctx, customerId);
+    const events = await this.deps.audit.list({ accountId: customer.id, limit });
+    const names = new Map<string, string>();
+    for (const id of new Set(events.map((e) => e.details.by ?? e.details.requestedBy).filter((x): x is string => typeof x === 'string'))) {
+      const a = await this.deps.accounts.findById(id);
+      if (a) names.set(id, `${a.name} (${a.accessNumber})`);
+    }
+    return events.map((e) => {
+      const by = (e.details.by ?? e.details.requestedBy) as string | undefined;
+      return { type: e.type, at: e.at, by: by ? (names.get(by) ?? by) : null, ip: e.ip };
+    });
+  }
+
   /** RD-4: ends every remembered browser of the customer; returns how many. Needs `settings`. */
   async endRememberedBrowsers(ctx: BrokerContext, customerId: string, ip: string): Promise<number> {
     requireRight(ctx, 'settings');
