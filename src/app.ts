@@ -33,6 +33,14 @@ import { bearerAuth } from './routes/api-auth.js';
 import { ACCOUNT_CLIENT_ID } from './config/account-client.js';
 import { providerPaths } from './provider/provider-paths.js';
 import { AppError } from './shared/errors.js';
+import type { InteractionDeps } from './routes/interactions/interaction-deps.js';
+import { BROKER_CLIENT_ID } from './config/broker-client.js';
+import { BROKER_API_SCOPE } from './routes/broker/index.js';
+import { brokerPageRoutes } from './routes/broker/broker-pages.js';
+import { loginMobileStep, mobileConfirmRoutes } from './routes/mobile-confirm.js';
+import { devMailRoutes } from './routes/dev-mail.js';
+import { brokerContext } from './services/broker/broker-access.js';
+import { SmsStatementService } from './services/sms-statement.js';
 
 export interface BuiltApp {
   app: Koa;
@@ -86,30 +94,29 @@ export function buildApp(c: Container): BuiltApp {
   app.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
-  const interactions = interactionRoutes(
-    {
-      provider: c.provider,
-      accounts: c.accounts,
-      devices: c.devices,
-      login: c.login,
-      pending: c.pending,
-      approvals: c.approvals,
-      rememberedBrowsers: rememberedBrowserCookies(c.rememberedBrowsers),
-      render: c.render,
-      clock: c.clock,
-      acr: { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor },
-      metrics: c.metrics,
-      enrolUrl: (account) => `${c.config.issuer}/ident/?enrol=${encodeURIComponent(account.accessNumber)}`,
-      qrSvg: (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
-      storeLinks: { appStore: c.config.appStoreUrl, playStore: c.config.playStoreUrl },
-      smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
-      smsCodes: c.smsCodes,
-      drain: readiness,
-      clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
-      clientRoles: c.clientRoles,
-    },
-    forms,
-  );
+  const interactionDeps: InteractionDeps = {
+    provider: c.provider,
+    accounts: c.accounts,
+    devices: c.devices,
+    login: c.login,
+    pending: c.pending,
+    approvals: c.approvals,
+    rememberedBrowsers: rememberedBrowserCookies(c.rememberedBrowsers),
+    render: c.render,
+    clock: c.clock,
+    acr: { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor },
+    metrics: c.metrics,
+    enrolUrl: (account) => `${c.config.issuer}/ident/?enrol=${encodeURIComponent(account.accessNumber)}`,
+    qrSvg: (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+    storeLinks: { appStore: c.config.appStoreUrl, playStore: c.config.playStoreUrl },
+    smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
+    smsCodes: c.smsCodes,
+    drain: readiness,
+    clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
+    clientRoles: c.clientRoles,
+    mobileChangePending: async (accountId) => (await c.broker.mobileChange.pendingFor(accountId)) !== null,
+  };
+  const interactions = interactionRoutes(interactionDeps, forms, loginMobileStep({ mobileChange: c.broker.mobileChange, render: c.render, interaction: interactionDeps }, forms));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
 
@@ -119,12 +126,20 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(ident.routes());
   app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
-  const mobile = mobileRoutes({ provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange }, [noCache(), body()]);
+  const mobile = mobileRoutes({
+    provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange,
+    employeeMayChangeMobile: async (employee) => (await brokerContext(employee, c.broker.stores.rights)).rights.has('mobile'),
+  }, [noCache(), body()]);
   app.use(mobile.routes());
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
-  const statement = statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent });
+  const statement = statementRoutes({
+    provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent,
+    maySeeCosts: async (account) => (await brokerContext(account, c.broker.stores.rights)).rights.has('costs'),
+  });
   app.use(statement.routes());
+  if (c.broker.mailSink && c.config.nodeEnv !== 'production') app.use(devMailRoutes(c.broker.mailSink, c.render).routes());
+  app.use(mobileConfirmRoutes({ mobileChange: c.broker.mobileChange, render: c.render }, forms).routes());
 
   if (c.config.nodeEnv === 'development') {
     const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random, ...(c.config.seedAccountsFile ? { seedAccountsFile: c.config.seedAccountsFile } : {}) });
@@ -149,13 +164,30 @@ export function buildApp(c: Container): BuiltApp {
   );
   app.use(account.routes());
   const broker = brokerRoutes(
-    { intervals: c.intervals, devices: c.devices, deviceService: c.deviceService },
-    bearerAuth({ provider: c.provider, accounts: c.accounts, roles: ['broker', 'employee'] }),
+    { intervals: c.intervals, area: c.broker },
+    bearerAuth({ provider: c.provider, accounts: c.accounts, roles: ['broker', 'employee', 'subBroker'], scope: BROKER_API_SCOPE }),
     [noCache(), body()],
   );
   app.use(broker.routes());
   // Every router under /ident/api or /api/broker belongs in this list (405 with Allow instead of 404).
   app.use(jsonApiFallback([ident, broker, mobile, statement]));
+  const brokerPages = brokerPageRoutes(
+    {
+      issuer: c.config.issuer,
+      client: c.clients.find((client) => client.client_id === BROKER_CLIENT_ID)!,
+      accounts: c.accounts,
+      area: c.broker,
+      intervals: c.intervals,
+      statements: new SmsStatementService({ ledger: c.smsLedger, accounts: c.accounts, vatPercent: c.config.vatPercent }),
+      render: c.render,
+      clock: c.clock,
+      random: c.random,
+      acrTwoFactor: c.config.acrTwoFactor,
+    },
+    // Templates are longer than other forms: 64 kB bodies here.
+    [noCache(), body({ limit: '64kb' }), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })],
+  );
+  app.use(brokerPages.routes());
 
   const isProviderPath = providerPaths(c.provider);
   app.use(async function notFound(ctx, next) {

@@ -54,6 +54,7 @@ import { EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
 import { IntervalService } from './services/interval-service.js';
 import { ACCOUNT_CLIENT_ID, withAccountClient } from './config/account-client.js';
+import { withBrokerClient } from './config/broker-client.js';
 import { SmsCodeService } from './services/sms-code-service.js';
 import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
@@ -63,6 +64,9 @@ import { ClientRoles } from './config/client-roles.js';
 import { rememberedBrowserCookies } from './routes/interactions/remembered-browser-cookie.js';
 import { PushEndpointPolicy, publicOnlyLookup } from './services/push-endpoints.js';
 import { Agent as HttpsAgent } from 'node:https';
+import { buildBrokerArea, buildBrokerStores, MOBILE_CHANGE_PENDING_MS, type BrokerArea } from './services/broker/build-broker-area.js';
+import { seedBrokerDemo } from './services/broker/seed-broker-demo.js';
+import type { MailChannel } from './channels/mail-channel.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));
@@ -107,6 +111,8 @@ export interface Container {
   /** Logout tokens to the relying parties of ended sessions (OIDC-7). */
   backchannelLogout: BackchannelLogout;
   intervals: IntervalService;
+  /** The broker area (BRK-1, BRK-2): customers, staff rights, mailings and their runner. */
+  broker: BrokerArea;
   render: RenderPage;
   provider: Provider;
   /** Dependencies /readyz checks (only those configured). */
@@ -124,6 +130,8 @@ export interface ContainerOverrides {
   sms?: SmsChannel;
   /** Replaces the push channel's https agent (tests with a local push service). */
   pushAgent?: import('node:https').Agent;
+  /** Replaces the mail channel of mailings (tests). */
+  mail?: MailChannel;
 }
 
 async function seedAccounts(config: Config, deps: Parameters<typeof importAccounts>[1], logger: Logger): Promise<void> {
@@ -165,10 +173,12 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   let kv: KvStore;
   let bus: EventBus;
   let adapter: Configuration['adapter'];
+  let redisClient: Redis | undefined;
   if (config.redisUrl) {
     const onError = (error: Error) => logger.warn({ err: error.message }, 'redis connection problem');
     const client: Redis = createRedisClient(config.redisUrl, { keyPrefix: config.redisKeyPrefix, onError });
     const subscriber = createSubscriberClient(config.redisUrl, { onError });
+    redisClient = client;
     kv = new RedisKvStore(client);
     const redisBus = new RedisEventBus(client, subscriber);
     bus = redisBus;
@@ -205,11 +215,15 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
   await seedAccounts(config, { accounts, hasher, clock, random, defaultIntervalDays: config.defaultTwoFactorIntervalDays }, logger);
 
+  const brokerStores = buildBrokerStores({ ...(mongo ? { mongo } : {}), ...(redisClient ? { redis: redisClient } : {}), accounts, devices, clock });
+  if (!config.seedAccountsFile && !config.mongodbUri) await seedBrokerDemo(`${ROOT_DIR}config/demo-broker.json`, { accounts, devices, rights: brokerStores.rights, clock, random, defaultIntervalDays: config.defaultTwoFactorIntervalDays, development: config.nodeEnv === 'development' }, logger);
+
   const keys = await loadKeys(config);
   let clients = config.clientsFile
     ? await loadClients(config.clientsFile, config.issuer)
     : parseClients(JSON.parse(await readFile(`${ROOT_DIR}config/demo-clients.json`, 'utf8')), config.issuer);
   clients = withAccountClient(clients, config.issuer, keys.cookieKeys[0]!); // the account page's own client, always present
+  clients = withBrokerClient(clients, config.issuer, keys.cookieKeys[0]!); // the broker area's own client, always present
 
   const limiter = new FailureLimiter(kv, clock, 'limit');
   const windowMs = config.loginFailureWindowSeconds * 1000;
@@ -334,7 +348,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     logger,
     settings: { attempts: config.backchannelLogoutAttempts, retryDelayMs: config.backchannelLogoutRetryDelayMs },
   }).attach();
-  const passwordSetup = buildPasswordSetup({ config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider, sessionEndListener: backchannelLogout });
+  const passwordSetup = buildPasswordSetup({
+    config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider, sessionEndListener: backchannelLogout,
+    mobileChangeOptions: { log: brokerStores.mobileChanges, random, confirmUrl: (token) => `${config.issuer.replace(/\/+$/, '')}/mobile/confirm/${token}`, pendingTtlMs: MOBILE_CHANGE_PENDING_MS },
+  });
+  const broker = buildBrokerArea({
+    config, stores: brokerStores, accounts, audit, deviceService, rememberedBrowsers, mobileChange: passwordSetup.mobileChange, clock, random, logger,
+    ...(overrides.mail ? { mail: overrides.mail } : {}),
+  });
+  broker.runner.start();
+  closers.push(() => broker.runner.stop()); // closed first (closers run in reverse)
 
   return {
     config,
@@ -369,6 +392,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     backchannelLogout,
     clientRoles,
     intervals,
+    broker,
     render,
     provider,
     readinessChecks,

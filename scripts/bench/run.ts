@@ -21,6 +21,7 @@ import { mapLimit, percentile, perCoreOf, round, runLoad, type LoadResult } from
 import { countRedisCommands } from './redis-monitor.js';
 import { formatTable, writeJson, type Row } from './report.js';
 import { cpuSeconds, freePort, REPO_ROOT, rssMiB, startBaseline, startIdp, threadCount, type ServerProcess } from './servers.js';
+import { benchBrokerList, brokerListRow } from './broker-list.js';
 
 const CPUS = os.cpus().length;
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -89,6 +90,12 @@ async function argon2Ceiling(params: { memoryCost: number; timeCost: number }) {
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'broker') {
+    const r = await benchBrokerList({ requests: QUICK ? 100 : 300 });
+    process.stdout.write(`\n${formatTable([brokerListRow(r)])}\n\n`);
+    log(`wrote ${writeJson(join(REPO_ROOT, 'bench-results'), { machine: machine(), scenario6: r })}`);
+    return;
+  }
   const started = performance.now();
   const config = loadConfig({});
   const argon2 = { memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost };
@@ -307,6 +314,11 @@ async function main(): Promise<void> {
     log(`scenario 5: ${streams.length} open waiting pages, RSS ${rssWith} MiB (idle ${idleRss}, before ${rssBefore})`);
     for (const s of streams) s.close();
 
+    // Scenario 6: the broker's customer list with 10,000 customers (in process) -----------------------
+    const s6 = await benchBrokerList({ requests: QUICK ? 100 : 300 });
+    results.scenario6 = s6;
+    log(`scenario 6: customer list page p50 ${s6.httpMs.p50} p99 ${s6.httpMs.p99} ms; store query alone p50 ${s6.storeMs.p50} p99 ${s6.storeMs.p99} ms`);
+
     // The table -------------------------------------------------------------------------------------
     const s5 = results.scenario5 as { openPages: number; rssWithPagesMiB: number; rssBeforeMiB: number; extrapolatedMiB?: number };
     if (s5.openPages < SSE_PAGES && s5.openPages > 0) {
@@ -388,6 +400,7 @@ async function main(): Promise<void> {
         target: '< 512 MiB (5,000 pages)',
         pass: s5.openPages >= 5000 ? s5.rssWithPagesMiB < 512 : null,
       },
+      brokerListRow(s6),
     ];
     results.table = rows;
     results.loadAverageAtEnd = os.loadavg().map((l) => round(l, 2));

@@ -74,6 +74,10 @@ export const CONFIG_KEYS = {
   clientRequestTimeoutMs: key({ env: 'CLIENT_REQUEST_TIMEOUT_MS', schema: int(100, 60000), default: '5000', doc: 'Timeout of each request the IdP makes to a relying party: a back-channel logout delivery, fetching a client\'s jwks_uri.' }),
   backchannelLogoutAttempts: key({ env: 'BACKCHANNEL_LOGOUT_ATTEMPTS', schema: int(1, 10), default: '3', doc: 'Deliveries of one logout token to a relying party\'s backchannel_logout_uri before it is recorded as failed (Back-Channel Logout 1.0).' }),
   backchannelLogoutRetryDelayMs: key({ env: 'BACKCHANNEL_LOGOUT_RETRY_DELAY_MS', schema: int(0, 600000), default: '2000', doc: 'Wait before the first retry of a failed back-channel logout delivery; doubled for each further retry.' }),
+  smtpUrl: key({ env: 'SMTP_URL', schema: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(), doc: 'Mail server for rollout mailings (BRK-2), e.g. smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. Unset = the recording mail sink at /dev/mail (development and tests).' }),
+  mailFrom: key({ env: 'MAIL_FROM', schema: z.string().min(3).max(200), default: 'financeIDENT <no-reply@financeident.example>', doc: 'From header of rollout mailings.' }),
+  mailGuideUrl: key({ env: 'MAIL_GUIDE_URL', schema: z.url().optional(), doc: 'The customer guide linked from rollout mailings ({{guideLink}}). Default: the financeIDENT web app at $ISSUER/ident/.' }),
+  mailingLeaseSeconds: key({ env: 'MAILING_LEASE_SECONDS', schema: int(2, 3600), default: '30', doc: 'How long a sending instance holds a mailing without renewing; after a crash another instance (or the restarted one) continues after this time.' }),
   vatPercent: key({ env: 'VAT_PERCENT', schema: int(0, 100), default: '19', doc: 'VAT in whole percent on the quarterly SMS statement (rounded half-up on the total net, in cents).' }),
 };
 

@@ -1,5 +1,7 @@
 // Every text a user can see, in German and English; error codes (AppError.code) are keys here too.
 import type { Language } from './language.js';
+import { BROKER_MESSAGES } from './broker-messages.js';
+import { BROKER_PAGE_MESSAGES } from './broker-page-messages.js';
 
 /** A text in both languages; `one` is the singular form, used when the number parameter `count` (default `left`) is 1. */
 type Entry = { de: string; en: string; one?: { de: string; en: string }; count?: string };
@@ -222,6 +224,8 @@ export const MESSAGES = {
   'mobile.invalid': { de: 'Das ist keine gültige Mobilfunknummer.', en: 'This is not a valid mobile number.' },
   'mobile.unchanged': { de: 'Diese Mobilfunknummer ist bereits hinterlegt.', en: 'This mobile number is already on file.' },
   'mobile.noPendingChange': { de: 'Es gibt keine offene Änderung der Mobilfunknummer (mehr). Bitte fordern Sie einen neuen Code an.', en: 'There is no pending mobile number change (any more). Please request a new code.' },
+  ...BROKER_MESSAGES,
+  ...BROKER_PAGE_MESSAGES,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -78,7 +78,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       sid: null,
       ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
     },
-    scopes: ['openid', 'profile', 'email', 'phone', 'offline_access'],
+    // broker_api: the broker JSON API; only clients whose metadata lists it in `scope` may request it.
+    scopes: ['openid', 'profile', 'email', 'phone', 'offline_access', 'broker_api'],
     responseTypes: ['code'],
     pkce: { required: () => true },
     features: {
@@ -137,7 +138,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       Grant: deps.ttl.refreshToken,
       RefreshToken: deps.ttl.refreshToken,
     },
-    clientDefaults: { id_token_signed_response_alg: 'RS256' },
+    // A client without its own `scope` may request every scope except broker_api.
+    clientDefaults: { id_token_signed_response_alg: 'RS256', scope: 'openid profile email phone offline_access' },
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'ES256'],
       // private_key_jwt only (client_secret_jwt is not offered, so no HS* here).

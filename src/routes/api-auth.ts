@@ -11,9 +11,9 @@ export interface ApiCaller {
 
 /**
  * Accepts `Authorization: Bearer <access token>` issued by this provider (not expired, not revoked)
- * to one of `clientIds`, for an account whose role is in `roles`; sets `ctx.state.caller`.
+ * to one of `clientIds`, with `scope` (if given), for an account whose role is in `roles`; sets `ctx.state.caller`.
  */
-export function bearerAuth(opts: { provider: Provider; accounts: AccountStore; roles: Role[]; clientIds?: string[] }): Middleware {
+export function bearerAuth(opts: { provider: Provider; accounts: AccountStore; roles: Role[]; clientIds?: string[]; scope?: string }): Middleware {
   return async function bearerAuth(ctx, next) {
     const match = /^Bearer ([A-Za-z0-9_~.+/=-]{20,2048})$/.exec(ctx.get('authorization'));
     if (!match) throw new AppError('api.unauthorized', 401);
@@ -22,6 +22,8 @@ export function bearerAuth(opts: { provider: Provider; accounts: AccountStore; r
     // A DPoP-bound token (RFC 9449) is worthless without its proof; these APIs take Bearer tokens only.
     if (token.jkt) throw new AppError('api.unauthorized', 401);
     if (opts.clientIds && !opts.clientIds.includes(String(token.clientId))) throw new AppError('api.forbidden', 403);
+    // A scope only clients configured for it may request (e.g. broker_api): the token must carry it.
+    if (opts.scope && !String(token.scope ?? '').split(' ').includes(opts.scope)) throw new AppError('api.insufficientScope', 403, { scope: opts.scope });
     const account = await opts.accounts.findById(token.accountId);
     if (!account || !opts.roles.includes(account.role)) throw new AppError('api.forbidden', 403);
     ctx.state.caller = { account, clientId: String(token.clientId) } satisfies ApiCaller;

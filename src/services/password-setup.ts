@@ -43,6 +43,8 @@ export interface PasswordSetupParts {
   provider: Provider;
   /** Back-channel logout of the relying parties whose sessions a new password ends. */
   sessionEndListener?: SessionEndListener;
+  /** ACC-3 as the broker area uses it: requests kept for the broker, a confirmation link in the SMS, a longer wait. */
+  mobileChangeOptions?: Pick<import('./mobile-change.js').MobileChangeDeps, 'log' | 'random' | 'confirmUrl' | 'pendingTtlMs'>;
 }
 
 const FLOW_TTL_MS = 30 * 60_000;
@@ -69,6 +71,6 @@ export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
     resendCooldownMs: codes.settings.resendCooldownMs,
     log: p.logger,
   });
-  const mobileChange = new MobileChangeService({ accounts: p.accounts, codes, audit: p.audit, kv: p.kv, clock: p.clock });
+  const mobileChange = new MobileChangeService({ accounts: p.accounts, codes, audit: p.audit, kv: p.kv, clock: p.clock, ...p.mobileChangeOptions });
   return { policy, codes, sessions, passwords, mobileChange, flowTtlMs: FLOW_TTL_MS };
 }

@@ -16,6 +16,8 @@ export interface PendingLogin {
   secondFactor?: { method: SecondFactorMethod; at: number };
   /** The missing-email notice was dismissed. */
   emailNoticeDismissed?: boolean;
+  /** The owner was asked to confirm a new mobile number (ACC-3) in this login. */
+  mobileChangeAsked?: boolean;
 }
 
 export class PendingLoginStore {

@@ -83,6 +83,8 @@ export interface SendCodeInput {
   ip: string;
   /** Stored with the code and returned by verify(), so what the code confirms cannot be swapped meanwhile. */
   data?: string | null;
+  /** A link appended to the SMS text (the hosted page where a mobile change is confirmed). */
+  link?: string;
 }
 
 export interface VerifiedCode {
@@ -196,7 +198,7 @@ export class PurposeCodeService {
     const key = this.key(p, input.flowId);
     await kv.set(key, JSON.stringify(stored), s.codeTtlMs);
     if (input.to) {
-      const text = TEXTS[p][input.lang ?? 'de'](code, Math.round(s.codeTtlMs / 60_000));
+      const text = TEXTS[p][input.lang ?? 'de'](code, Math.round(s.codeTtlMs / 60_000)) + (input.link ? ` ${input.link}` : '');
       try {
         await sms.send({ to: input.to, text, purpose: p, idempotencyKey: id, ...(input.accountId ? { accountId: input.accountId } : {}) });
       } catch (err) {

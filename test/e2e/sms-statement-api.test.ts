@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { Browser } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
-import { loginWithApproval } from '../helpers/login-flow.js';
+import { smartmscAccessToken } from '../helpers/login-flow.js';
 import { enrolDevice } from '../helpers/device.js';
 import { parseQuarter, type SmsStatement } from '../../src/services/sms-statement.js';
 
@@ -38,12 +38,8 @@ beforeAll(async () => {
   const callback = await browser.submit(page, '/sms', { code }, rp.redirectUri);
   customerToken = (await rp.finish(callback.url, started)).access_token;
 
-  // The broker 100001 logs in to smartMSC (the broker portal, OIDC-5) with its enrolled device.
-  const device = await enrolDevice(idp, '100001');
-  const broker = await RelyingParty.discover(idp, 'smartmsc');
-  const brokerStarted = await broker.start();
-  const brokerCallback = await loginWithApproval(new Browser(), broker, brokerStarted, device, '100001');
-  brokerToken = (await broker.finish(brokerCallback.url, brokerStarted)).access_token;
+  // The broker 100001 logs in to smartMSC (the client configured for the scope broker_api) with its enrolled device.
+  brokerToken = await smartmscAccessToken(idp, '100001', await enrolDevice(idp, '100001'));
 });
 afterAll(async () => idp.close());
 
@@ -93,9 +89,10 @@ describe('GET /api/broker/statement', () => {
   });
 
   it("a customer's token is 403, no token 401", async () => {
+    // A FinanceCloud token of a customer: FinanceCloud is not configured for the scope broker_api.
     const forbidden = await statement(customerToken);
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toMatchObject({ error: 'api.forbidden' });
+    expect(await forbidden.json()).toMatchObject({ error: 'api.insufficientScope' });
     expect((await statement(null)).status).toBe(401);
   });
 });

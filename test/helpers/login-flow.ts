@@ -27,13 +27,14 @@ export async function loginWithApproval(browser: Browser, rp: RelyingParty, star
 
 /** An access token of smartMSC (the broker portal) for `loginId`, after a whole login approved by `device`. */
 export async function smartmscAccessToken(idp: TestIdp, loginId: string, device: Device): Promise<string> {
-  return accessTokenOf(idp, 'smartmsc', loginId, device);
+  // The broker API needs the scope broker_api (only clients registered with it may ask for it).
+  return accessTokenOf(idp, 'smartmsc', loginId, device, 'openid profile email phone broker_api');
 }
 
 /** An access token of `clientId` for `loginId` (a role the client admits, OIDC-5), after a whole login approved by `device`. */
-export async function accessTokenOf(idp: TestIdp, clientId: string, loginId: string, device: Device): Promise<string> {
+export async function accessTokenOf(idp: TestIdp, clientId: string, loginId: string, device: Device, scope?: string): Promise<string> {
   const rp = await RelyingParty.discover(idp, clientId);
-  const started = await rp.start();
+  const started = await rp.start(scope ? { scope } : undefined);
   const callback = await loginWithApproval(new HttpBrowser(), rp, started, device, loginId);
   expect(callback.status).toBe(0);
   return (await rp.finish(callback.url, started)).access_token;

@@ -8,11 +8,14 @@ import type { MobileChangeService } from '../../services/mobile-change.js';
 import type { AccountStore } from '../../stores/account-store.js';
 import { bearerAuth, type ApiCaller } from '../api-auth.js';
 import { validBody } from '../ident/validate.js';
+import { AppError } from '../../shared/errors.js';
 
 export interface MobileRouteDeps {
   provider: Provider;
   accounts: AccountStore;
   mobileChange: MobileChangeService;
+  /** Whether an employee may change customers' numbers (the right its broker granted); others are decided by the service. */
+  employeeMayChangeMobile?: (employee: ApiCaller['account']) => Promise<boolean>;
 }
 
 const requestSchema = z.object({ mobile: z.string().trim().min(3).max(40) });
@@ -21,11 +24,12 @@ const confirmSchema = z.object({ code: z.string().regex(/^\d{4,10}$/) });
 export function mobileRoutes(deps: MobileRouteDeps, json: Middleware[]): Router {
   const router = new Router({ prefix: '/api/broker/customers/:accessNumber/mobile' });
   // Customers pass authentication so that the service can refuse them with its own clear reason (mobile.brokerOnly).
-  const auth = bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee', 'subBroker', 'customer'] });
+  const auth = bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee', 'subBroker', 'customer'], scope: 'broker_api' });
   const targetId = async (accessNumber: string) => (await deps.accounts.findByAccessNumber(accessNumber))?.id ?? `unknown:${accessNumber}`;
 
   router.post('/', ...json, auth, async (ctx) => {
     const caller = ctx.state.caller as ApiCaller;
+    if (caller.account.role === 'employee' && deps.employeeMayChangeMobile && !(await deps.employeeMayChangeMobile(caller.account))) throw new AppError('broker.forbidden', 403);
     const body = validBody(ctx, requestSchema);
     const sent = await deps.mobileChange.requestMobileChange(caller.account, await targetId(ctx.params.accessNumber!), body.mobile, ctx.ip);
     ctx.status = 202;

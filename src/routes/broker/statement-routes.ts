@@ -13,6 +13,8 @@ export interface StatementRouteDeps {
   accounts: AccountStore;
   ledger: SmsLedger;
   vatPercent: number;
+  /** Whether the caller may see the SMS costs (an employee only with the right its broker granted). */
+  maySeeCosts?: (caller: ApiCaller['account']) => Promise<boolean>;
 }
 
 const single = (value: unknown): string | undefined => (Array.isArray(value) ? value[0] : typeof value === 'string' ? value : undefined);
@@ -21,10 +23,11 @@ export function statementRoutes(deps: StatementRouteDeps): Router {
   const router = new Router({ prefix: '/api/broker' });
   const statements = new SmsStatementService({ ledger: deps.ledger, accounts: deps.accounts, vatPercent: deps.vatPercent });
 
-  router.get('/statement', bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee'] }), async (ctx) => {
+  router.get('/statement', bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee'], scope: 'broker_api' }), async (ctx) => {
     const caller = ctx.state.caller as ApiCaller;
     const brokerId = managingBrokerId(caller.account);
     if (!brokerId) throw new AppError('api.forbidden', 403);
+    if (deps.maySeeCosts && !(await deps.maySeeCosts(caller.account))) throw new AppError('broker.forbidden', 403);
     const format = single(ctx.query.format) ?? 'json';
     if (format !== 'csv' && format !== 'json') throw new AppError('statement.badFormat', 400);
     const statement = await statements.statementFor(brokerId, single(ctx.query.quarter) ?? '');

@@ -69,6 +69,7 @@ const DEMO_MESSAGES = {
   'client.refresh': { de: 'Tokens erneuern (Refresh-Token-Grant)', en: 'Renew tokens (refresh token grant)' },
   'client.logout': { de: 'Abmelden (RP-initiierter Logout)', en: 'Sign out (RP-initiated logout)' },
   'client.loggedOut': { de: 'Zurück von der Abmeldung bei financeIDENT. Die Demo-Tokens dieser Anwendung wurden gelöscht.', en: 'Back from signing out of financeIDENT. The demo tokens of this application were deleted.' },
+  'client.brokerArea': { de: 'Interner Bereich für Vermittler (Kunden, 2FA-Intervall, Rundmails, SMS-Kosten)', en: 'Internal area for brokers (customers, 2FA interval, mailings, SMS costs)' },
   'client.back': { de: 'Alle Demo-Anwendungen', en: 'All demo applications' },
   'result.title': { de: 'Angemeldet bei {client}', en: 'Signed in to {client}' },
   'result.refreshTitle': { de: 'Tokens erneuert für {client}', en: 'Tokens renewed for {client}' },

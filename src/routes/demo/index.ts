@@ -168,7 +168,7 @@ export function demoRoutes(deps: DemoDeps): Router {
     if (demo.usesRefreshTokens) prompts.push('consent');
     const params: Record<string, string> = {
       redirect_uri: demo.redirectUri,
-      scope: demo.usesRefreshTokens ? `${DEMO_SCOPE} offline_access` : DEMO_SCOPE,
+      scope: [DEMO_SCOPE, ...(demo.usesRefreshTokens ? ['offline_access'] : []), ...(String(demo.metadata.scope ?? '').split(' ').includes('broker_api') ? ['broker_api'] : [])].join(' '),
       response_type: 'code',
       code_challenge: await client.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',

@@ -36,4 +36,6 @@ export interface InteractionDeps {
   clientRoles: ClientRoles;
   /** On shutdown, open event streams and long polls end so the waiting page reconnects to another instance. */
   drain?: DrainSignal;
+  /** ACC-3: whether a new mobile number waits for this account's confirmation (asked right after the password). */
+  mobileChangePending?(accountId: string): Promise<boolean>;
 }

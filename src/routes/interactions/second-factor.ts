@@ -10,6 +10,10 @@ import { isAppError } from '../../shared/errors.js';
 import { translate } from '../../i18n/messages.js';
 
 export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account): Promise<void> {
+  if (!login.mobileChangeAsked && (await deps.mobileChangePending?.(account.id))) {
+    await deps.pending.save(login);
+    return ctx.redirect(`/interaction/${login.uid}/mobile`);
+  }
   if (!login.freshSecondFactor && (await deps.rememberedBrowsers.isRemembered(ctx, account))) {
     login.secondFactor = { method: 'remembered', at: deps.clock.now() };
     return finishLogin(ctx, deps, login);

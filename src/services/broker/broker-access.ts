@@ -1,0 +1,45 @@
+// Who may do what in the broker area (BRK-1): a broker everything for its customers and its sub-brokers' customers;
+// an employee only what its broker granted, for the same customers; a sub-broker everything for its own customers
+// only (no staff rights to grant). Customers have no broker area. Fails closed: no rights record = no rights.
+import { AppError } from '../../shared/errors.js';
+import type { Account } from '../../stores/account-store.js';
+import type { CustomerScope } from '../../stores/customer-directory.js';
+import { BROKER_RIGHTS, type BrokerRight, type StaffRightsStore } from '../../stores/staff-rights.js';
+
+export interface BrokerContext {
+  actor: Account;
+  /** Whose templates, mailings and SMS statement these are: the broker (for an employee: its broker) or the sub-broker. */
+  brokerId: string;
+  scope: CustomerScope;
+  rights: ReadonlySet<BrokerRight>;
+  /** Only a broker grants rights to its employees. */
+  mayManageStaff: boolean;
+}
+
+/**
+ * The broker-area context of `actor`; throws AppError broker.notBroker (403) for customers and for employees or
+ * sub-brokers without a broker.
+ */
+export async function brokerContext(actor: Account, rights: StaffRightsStore): Promise<BrokerContext> {
+  switch (actor.role) {
+    case 'broker':
+      return { actor, brokerId: actor.id, scope: { ownerId: actor.id, includeSubBrokers: true }, rights: new Set(BROKER_RIGHTS), mayManageStaff: true };
+    case 'subBroker':
+      if (!actor.brokerId) break;
+      return { actor, brokerId: actor.id, scope: { ownerId: actor.id, includeSubBrokers: false }, rights: new Set(BROKER_RIGHTS), mayManageStaff: false };
+    case 'employee': {
+      if (!actor.brokerId) break;
+      const granted = await rights.get(actor.id);
+      const own = granted && granted.brokerId === actor.brokerId ? granted.rights : [];
+      return { actor, brokerId: actor.brokerId, scope: { ownerId: actor.brokerId, includeSubBrokers: true }, rights: new Set(own), mayManageStaff: false };
+    }
+    default:
+      break;
+  }
+  throw new AppError('broker.notBroker', 403);
+}
+
+/** Throws AppError broker.forbidden (403) unless the context holds `right`. */
+export function requireRight(ctx: BrokerContext, right: BrokerRight): void {
+  if (!ctx.rights.has(right)) throw new AppError('broker.forbidden', 403);
+}

@@ -1,0 +1,83 @@
+// docs/openapi/broker-api.yaml and the broker API agree: the same operations, and real responses fit the document.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import { brokerRoutes } from '../../src/routes/broker/index.js';
+import { mobileRoutes } from '../../src/routes/broker/mobile-routes.js';
+import { statementRoutes } from '../../src/routes/broker/statement-routes.js';
+import { enrolDevice, lastCode } from '../helpers/device.js';
+import { smartmscAccessToken } from '../helpers/login-flow.js';
+import { loadOpenApi, openApiChecker, routedOperations } from '../helpers/openapi-check.js';
+import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
+
+const doc = loadOpenApi(new URL('../../docs/openapi/broker-api.yaml', import.meta.url));
+const check = openApiChecker(doc);
+let idp: TestIdp;
+let token: string;
+
+async function call(method: string, path: string, body?: unknown, bearer: string | null = token) {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${idp.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : undefined };
+}
+
+beforeAll(async () => {
+  idp = await startTestIdp();
+  token = await smartmscAccessToken(idp, '100001', await enrolDevice(idp, '100001'));
+}, 60_000);
+afterAll(async () => idp.close());
+
+describe('docs/openapi/broker-api.yaml', () => {
+  it('is OpenAPI 3.1 and documents exactly the routes of the broker API', () => {
+    expect(doc.openapi).toMatch(/^3\.1/);
+    const c = idp.container;
+    const noop: Middleware = async (_ctx, next) => next();
+    const routed = routedOperations(
+      brokerRoutes({ intervals: c.intervals, area: c.broker }, noop, []),
+      mobileRoutes({ provider: c.provider as Provider, accounts: c.accounts, mobileChange: c.broker.mobileChange }, []),
+      statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: 19 }),
+    );
+    expect(routed.sort()).toEqual(check.documented().sort());
+    expect(routed.length).toBe(13);
+  });
+
+  it('every operation answers with a documented status and body', async () => {
+    const found: string[] = [];
+    const run = async (method: string, template: string, path: string, body?: unknown, bearer?: string | null) => {
+      const res = await call(method, path, body, bearer === undefined ? token : bearer);
+      found.push(...check.problems(method, template, res.status, res.body));
+      return res;
+    };
+    expect((await run('GET', '/api/broker/customers', '/api/broker/customers?mobile=no')).status).toBe(200);
+    expect((await run('GET', '/api/broker/customers', '/api/broker/customers?mobile=maybe')).status).toBe(400);
+    expect((await run('GET', '/api/broker/customers', '/api/broker/customers', undefined, null)).status).toBe(401);
+    expect((await run('GET', '/api/broker/customers/{accessNumber}', '/api/broker/customers/200001')).status).toBe(200);
+    expect((await run('GET', '/api/broker/customers/{accessNumber}', '/api/broker/customers/999999')).status).toBe(404);
+    expect((await run('PUT', '/api/broker/interval', '/api/broker/interval', { days: 3 })).status).toBe(200);
+    expect((await run('PUT', '/api/broker/customers/interval', '/api/broker/customers/interval', { days: 91 })).status).toBe(400);
+    expect((await run('PUT', '/api/broker/customers/interval', '/api/broker/customers/interval', { days: 2 })).status).toBe(200);
+    expect((await run('PUT', '/api/broker/customers/{accessNumber}/interval', '/api/broker/customers/200001/interval', { days: 5 })).status).toBe(200);
+    expect((await run('PUT', '/api/broker/customers/{accessNumber}/method', '/api/broker/customers/200001/method', { method: 'sms' })).status).toBe(200);
+    expect((await run('PUT', '/api/broker/customers/{accessNumber}/method', '/api/broker/customers/200001/method', { method: 'fax' })).status).toBe(400);
+    expect((await run('DELETE', '/api/broker/customers/{accessNumber}/devices/{deviceId}', '/api/broker/customers/200001/devices/nope')).status).toBe(404);
+    const requested = await run('POST', '/api/broker/customers/{accessNumber}/mobile', '/api/broker/customers/200002/mobile', { mobile: '+49 151 55555502' });
+    expect(requested.status).toBe(202);
+    const code = lastCode(idp, '+4915155555502');
+    expect((await run('POST', '/api/broker/customers/{accessNumber}/mobile/confirm', '/api/broker/customers/200002/mobile/confirm', { code: code === '000000' ? '111111' : '000000' })).status).toBe(400);
+    expect((await run('POST', '/api/broker/customers/{accessNumber}/mobile/confirm', '/api/broker/customers/200002/mobile/confirm', { code })).status).toBe(200);
+    expect((await run('GET', '/api/broker/statement', '/api/broker/statement?quarter=2026-Q4')).status).toBe(200);
+    expect((await run('GET', '/api/broker/statement', '/api/broker/statement?quarter=bad')).status).toBe(400);
+    expect((await run('GET', '/api/broker/mailing-templates', '/api/broker/mailing-templates')).status).toBe(200);
+    // 200002 has just confirmed its number: nobody is left without one.
+    expect((await run('POST', '/api/broker/mailings', '/api/broker/mailings', { templateId: 'rollout-without-mobile', filter: { mobile: 'no' } })).status).toBe(400);
+    const created = await run('POST', '/api/broker/mailings', '/api/broker/mailings', { templateId: 'rollout-with-mobile', filter: { mobile: 'yes' } });
+    expect(created.status).toBe(201);
+    expect((await run('POST', '/api/broker/mailings', '/api/broker/mailings', { templateId: 'x', filter: {} })).status).toBe(404);
+    expect((await run('GET', '/api/broker/mailings/{id}', `/api/broker/mailings/${(created.body as { id: string }).id}`)).status).toBe(200);
+    expect((await run('GET', '/api/broker/mailings/{id}', '/api/broker/mailings/ml_nothere')).status).toBe(404);
+    expect(found).toEqual([]);
+  });
+});
