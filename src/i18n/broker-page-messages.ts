@@ -153,6 +153,7 @@ export const BROKER_PAGE_MESSAGES = {
   'brokerPage.state.failed': { de: 'fehlgeschlagen', en: 'failed' },
   'brokerPage.state.unknown': { de: 'unklar', en: 'unclear' },
   'brokerPage.state.unreachable': { de: 'keine E-Mail', en: 'no email' },
+  'brokerPage.done.mobileUnknown': { de: 'Der SMS-Dienst hat nicht geantwortet: Ob die SMS mit dem Bestätigungscode die neue Nummer erreicht, ist offen. Kommt sie an, gilt ihr Code; sonst kann bei der nächsten Anmeldung ein neuer Code angefordert werden. Die Nummer gilt erst, wenn sie bestätigt ist.', en: 'The SMS service did not answer: whether the SMS with the confirmation code reaches the new number is unknown. If it arrives, its code works; otherwise a new code can be requested at the next sign-in. The number applies only once it is confirmed.' },
   'brokerPage.done.mobile': { de: 'Die SMS mit dem Bestätigungscode wurde an die neue Nummer gesendet. Die Nummer gilt, sobald sie bestätigt ist.', en: 'The SMS with the confirmation code was sent to the new number. The number applies once it is confirmed.' },
   'brokerPage.done.method': { de: 'Das Verfahren wurde gespeichert.', en: 'The method was saved.' },
   'brokerPage.done.interval': { de: 'Das Intervall wurde gespeichert.', en: 'The interval was saved.' },

@@ -220,6 +220,7 @@ export const MESSAGES = {
   'password.containsLoginId': { de: 'Das Passwort darf Ihre Zugangsnummer oder E-Mail-Adresse nicht enthalten.', en: 'The password must not contain your access number or email address.' },
   'password.common': { de: 'Dieses Passwort wird sehr häufig verwendet und ist leicht zu erraten. Bitte wählen Sie ein anderes.', en: 'This password is very common and easy to guess. Please choose another one.' },
   'password.flowExpired': { de: 'Der Vorgang ist abgelaufen. Bitte fordern Sie einen neuen Code an.', en: 'This request has expired. Please request a new code.' },
+  'mobile.ownerConfirms': { de: 'Den Code bestätigt nur die Inhaberin oder der Inhaber der neuen Nummer: über den Link in der SMS oder bei der nächsten Anmeldung.', en: 'Only the owner of the new number confirms the code: with the link in the text message or at their next sign-in.' },
   'mobile.brokerOnly': { de: 'Die Mobilfunknummer einer Kundin oder eines Kunden kann nur die betreuende Vermittlung (oder deren Mitarbeitende) ändern.', en: 'Only the customer\'s broker (or the broker\'s staff) can change a customer\'s mobile number.' },
   'mobile.invalid': { de: 'Das ist keine gültige Mobilfunknummer.', en: 'This is not a valid mobile number.' },
   'mobile.unchanged': { de: 'Diese Mobilfunknummer ist bereits hinterlegt.', en: 'This mobile number is already on file.' },

@@ -16,7 +16,8 @@ export interface MobileConfirmDeps {
   render: RenderPage;
 }
 
-const CODE_ERRORS = new Set(['sms.wrong', 'sms.expired', 'sms.tooManyTries', 'sms.resendTooSoon', 'sms.tooMany', 'mobile.noPendingChange']);
+// sms.notSent / sms.deliveryUnknown: a resend that went nowhere (or maybe somewhere) is said as such, never as sent.
+const CODE_ERRORS = new Set(['sms.wrong', 'sms.expired', 'sms.tooManyTries', 'sms.resendTooSoon', 'sms.tooMany', 'mobile.noPendingChange', 'sms.notSent', 'sms.deliveryUnknown']);
 
 function codeField(ctx: Context): string {
   const v = ((ctx.request as { body?: unknown }).body as Record<string, unknown> | undefined)?.code;
@@ -97,7 +98,7 @@ export function loginMobileStep(deps: MobileConfirmDeps & { interaction: Interac
         const sent = await deps.mobileChange.resendCode(loaded.account.id, ctx.ip);
         return show(ctx, loaded.account.id, loaded.login.uid, { info: translate((ctx.state.page as PageContext).lang, 'mobileConfirm.resent', { mobile: sent.mobileMasked }) });
       } catch (e) {
-        return show(ctx, loaded.account.id, loaded.login.uid, { error: errorText(ctx, e) }, 429);
+        return show(ctx, loaded.account.id, loaded.login.uid, { error: errorText(ctx, e) }, isAppError(e) ? e.status : 429);
       }
     });
 

@@ -137,9 +137,16 @@ export class MobileChangeService {
     return { mobileMasked: maskMobile(e164), expiresAt, delivery };
   }
 
-  /** Accepts the code sent to the new number once, stores the number and audits the change (old and new masked). */
+  /**
+   * Accepts the code sent to the new number once, stores the number and audits the change (old and new masked).
+   * The code is the owner's (ACC-3): with an `actor`, only the account itself confirms; a broker or employee
+   * confirming a customer's number gets 403 mobile.ownerConfirms (the customer uses the SMS link or the next login).
+   */
   async confirmMobileChange(accountId: string, code: string, opts: { actor?: Account; ip?: string } = {}): Promise<Account> {
-    if (opts.actor) await this.authorised(opts.actor, accountId);
+    if (opts.actor) {
+      await this.authorised(opts.actor, accountId);
+      if (opts.actor.id !== accountId) throw new AppError('mobile.ownerConfirms', 403);
+    }
     const raw = await this.deps.kv.get(this.key(accountId));
     if (!raw) throw new AppError('mobile.noPendingChange', 410);
     const verified = await this.deps.codes.verify({ purpose: 'mobile_change', flowId: accountId, subject: accountId, code });

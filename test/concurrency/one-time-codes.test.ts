@@ -164,34 +164,38 @@ describe.each(STORES)('one-time codes under simultaneous requests ($name)', ({ n
     });
   });
 
+  // The code confirms the owner's own number (ACC-3): a broker or sub-broker confirming its own change here.
   describe('mobile-change code (POST /api/broker/customers/{accessNumber}/mobile/confirm)', () => {
-    let token: string;
+    const tokens: Record<string, string> = {};
     beforeAll(async () => {
-      token = await smartmscAccessToken(idp, '100001', await enrolDevice(idp, '100001'));
-    });
-    const auth = () => ({ authorization: `Bearer ${token}`, accept: 'application/json' });
-    const mobileApi = (accessNumber: string, path: string, body: unknown) => postJson(`${idp.url}/api/broker/customers/${accessNumber}/mobile${path}`, body, auth());
+      tokens['100001'] = await smartmscAccessToken(idp, '100001', await enrolDevice(idp, '100001'));
+      tokens['100003'] = await smartmscAccessToken(idp, '100003', await enrolDevice(idp, '100003'));
+    }, 120_000);
+    const mobileApi = (accessNumber: string, path: string, body: unknown) =>
+      postJson(`${idp.url}/api/broker/customers/${accessNumber}/mobile${path}`, body, { authorization: `Bearer ${tokens[accessNumber]!}`, accept: 'application/json' });
     const changes = async (accountId: string) => (await idp.container.audit.list({ accountId, type: 'mobile.changed' })).length;
 
     it(`${N} wrong codes at once and the right one while they run: ${TRIES} compared, the number stays${note}`, async () => {
-      expect(await mobileApi('200003', '', { mobile: '0151 33333301' })).toBe('202');
+      const before = (await idp.container.accounts.findByAccessNumber('100001'))!.mobile;
+      expect(await mobileApi('100001', '', { mobile: '0151 33333301' })).toBe('202');
       const code = lastCode(idp, '+4915133333301');
-      const { wrong, right } = await burst(idp, (i) => mobileApi('200003', '/confirm', { code: i === null ? code : wrongCode(code, i) }));
+      const { wrong, right } = await burst(idp, (i) => mobileApi('100001', '/confirm', { code: i === null ? code : wrongCode(code, i) }));
       expect(wrong).toEqual({ '400 sms.wrong': TRIES - 1, '429 sms.tooManyTries': N - (TRIES - 1) });
       expect(right).toBe('429 sms.tooManyTries');
-      expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915122222203');
-      expect(await changes('acc_shared1')).toBe(0);
+      expect((await idp.container.accounts.findByAccessNumber('100001'))!.mobile).toBe(before);
+      expect(await changes('acc_broker')).toBe(0);
     });
 
     it(`${N} confirmations with the right code at once: one change, audited once${note}`, async () => {
-      expect(await mobileApi('200004', '', { mobile: '0151 33333302' })).toBe('202');
+      const before = await changes('acc_subbroker');
+      expect(await mobileApi('100003', '', { mobile: '0151 33333302' })).toBe('202');
       const code = lastCode(idp, '+4915133333302');
-      const outcomes = await Promise.all(Array.from({ length: N }, () => mobileApi('200004', '/confirm', { code })));
+      const outcomes = await Promise.all(Array.from({ length: N }, () => mobileApi('100003', '/confirm', { code })));
       const counts = tally(outcomes);
       expect(counts['200']).toBe(1);
       expect((counts['410 sms.expired'] ?? 0) + (counts['410 mobile.noPendingChange'] ?? 0) + (counts['429 sms.tooManyTries'] ?? 0)).toBe(N - 1);
-      expect((await idp.container.accounts.findByAccessNumber('200004'))!.mobile).toBe('+4915133333302');
-      expect(await changes('acc_shared2')).toBe(1);
+      expect((await idp.container.accounts.findByAccessNumber('100003'))!.mobile).toBe('+4915133333302');
+      expect(await changes('acc_subbroker')).toBe(before + 1);
     });
   });
 });

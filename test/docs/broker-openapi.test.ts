@@ -66,8 +66,16 @@ describe('docs/openapi/broker-api.yaml', () => {
     const requested = await run('POST', '/api/broker/customers/{accessNumber}/mobile', '/api/broker/customers/200002/mobile', { mobile: '+49 151 55555502' });
     expect(requested.status).toBe(202);
     const code = lastCode(idp, '+4915155555502');
-    expect((await run('POST', '/api/broker/customers/{accessNumber}/mobile/confirm', '/api/broker/customers/200002/mobile/confirm', { code: code === '000000' ? '111111' : '000000' })).status).toBe(400);
-    expect((await run('POST', '/api/broker/customers/{accessNumber}/mobile/confirm', '/api/broker/customers/200002/mobile/confirm', { code })).status).toBe(200);
+    // The customer's code is the customer's (ACC-3): the broker cannot confirm with it.
+    const refused = await run('POST', '/api/broker/customers/{accessNumber}/mobile/confirm', '/api/broker/customers/200002/mobile/confirm', { code });
+    expect(refused).toEqual({ status: 403, body: expect.objectContaining({ error: 'mobile.ownerConfirms' }) });
+    const customer = (await idp.container.accounts.findByAccessNumber('200002'))!;
+    await idp.container.broker.mobileChange.confirmMobileChange(customer.id, code); // as the customer's link page does
+    // The broker's own number: confirmed here with its own code.
+    expect((await run('POST', '/api/broker/customers/{accessNumber}/mobile', '/api/broker/customers/100001/mobile', { mobile: '+49 151 55555501' })).status).toBe(202);
+    const own = lastCode(idp, '+4915155555501');
+    expect((await run('POST', '/api/broker/customers/{accessNumber}/mobile/confirm', '/api/broker/customers/100001/mobile/confirm', { code: own === '000000' ? '111111' : '000000' })).status).toBe(400);
+    expect((await run('POST', '/api/broker/customers/{accessNumber}/mobile/confirm', '/api/broker/customers/100001/mobile/confirm', { code: own })).status).toBe(200);
     expect((await run('GET', '/api/broker/statement', '/api/broker/statement?quarter=2026-Q4')).status).toBe(200);
     expect((await run('GET', '/api/broker/statement', '/api/broker/statement?quarter=bad')).status).toBe(400);
     expect((await run('GET', '/api/broker/mailing-templates', '/api/broker/mailing-templates')).status).toBe(200);

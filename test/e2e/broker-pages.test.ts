@@ -93,7 +93,7 @@ describe('/broker pages', () => {
     expect((await browser.go(`${idp.url}/broker/staff`)).status).toBe(403);
   });
 
-  it('a customer has no broker area', async () => {
+  it('a customer has no broker area: the login refuses fi-broker for the role (OIDC-5) and /broker stays closed', async () => {
     const browser = new Browser();
     let page = await browser.go(`${idp.url}/broker`);
     page = await browser.submit(page, '/login', { loginId: '200001', password: 'Demo-Passwort-2026' });
@@ -103,7 +103,10 @@ describe('/broker pages', () => {
       page = await browser.go(page.url.replace(/\/approval$/, '/finish'));
     }
     expect(page.status).toBe(403);
-    expect(page.html).toContain(translate('de', 'broker.notBroker'));
+    expect(page.html).toContain(translate('de', 'notice.roleRefused.heading', { client: 'financeIDENT Interner Bereich' }));
+    const after = await browser.go(`${idp.url}/broker/customers`);
+    expect(after.html).not.toContain('200002');
+    expect(after.url).not.toMatch(/\/broker\/customers$/);
   });
 
   it('the confirmation link refuses an unknown token (410) and wrong codes count as tries', async () => {

@@ -5,6 +5,7 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { enrolDevice } from '../helpers/device.js';
 import { accessTokenOf, smartmscAccessToken, type Device } from '../helpers/login-flow.js';
 import { AppError } from '../../src/shared/errors.js';
+import { Browser } from '../helpers/browser.js';
 
 let idp: TestIdp;
 let brokerToken: string;
@@ -39,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => idp.close());
 
 describe('mobile number change', () => {
-  it('the broker changes a customer\'s number with the code sent to the new number; it is audited', async () => {
+  it('the broker enters a customer\'s new number, the code goes to the new number and only the customer confirms it; audited', async () => {
     idp.container.smsSink!.clear();
     const requested = await api('/200003/mobile', brokerToken, { mobile: '0151 33333399' });
     expect(requested.status).toBe(202);
@@ -50,40 +51,51 @@ describe('mobile number change', () => {
     // Nothing changes before the confirmation, and a wrong code changes nothing either.
     expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915122222203');
     const code = codeTo('+4915133333399');
-    const wrong = await api('/200003/mobile/confirm', brokerToken, { code: String((Number(code) + 1) % 1_000_000).padStart(6, '0') });
-    expect(wrong.status).toBe(400);
-    expect(wrong.body.error).toBe('sms.wrong');
+    // The code is the customer's (ACC-3): the broker holding it cannot confirm, the number stays.
+    const byBroker = await api('/200003/mobile/confirm', brokerToken, { code });
+    expect(byBroker.status).toBe(403);
+    expect(byBroker.body.error).toBe('mobile.ownerConfirms');
+    expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915122222203');
 
-    const confirmed = await api('/200003/mobile/confirm', brokerToken, { code });
+    // The customer confirms with the link in the SMS; a wrong code there changes nothing.
+    const link = /(http:\/\/\S+\/mobile\/confirm\/\S+)/.exec(idp.container.smsSink!.lastTo('+4915133333399')!.text)![1]!;
+    const browser = new Browser();
+    const page = await browser.go(link);
+    expect(page.status).toBe(200);
+    const wrong = await browser.submit(page, '/mobile/confirm', { code: String((Number(code) + 1) % 1_000_000).padStart(6, '0') });
+    expect(wrong.status).toBe(400);
+    expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915122222203');
+    const confirmed = await browser.submit(wrong, '/mobile/confirm', { code });
     expect(confirmed.status).toBe(200);
-    expect(confirmed.body).toEqual({ accessNumber: '200003', mobile: '+4915133333399' });
     expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915133333399');
     // The code went to the new number: phone_number_verified holds for it.
     expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobileVerified).toBe('+4915133333399');
 
     const [event] = await idp.container.audit.list({ accountId: 'acc_shared1', type: 'mobile.changed' });
-    expect(event).toMatchObject({ type: 'mobile.changed', details: { old: '+49 151 ••••• 03', new: '+49 151 ••••• 99', requestedBy: 'acc_broker', confirmedBy: 'acc_broker' } });
+    expect(event).toMatchObject({ type: 'mobile.changed', details: { old: '+49 151 ••••• 03', new: '+49 151 ••••• 99', requestedBy: 'acc_broker', confirmedBy: null } });
     expect(JSON.stringify(event)).not.toContain('33333399');
 
-    // Single use: the same code does not confirm again.
-    const again = await api('/200003/mobile/confirm', brokerToken, { code });
-    expect(again.status).toBe(410);
+    // Single use: nothing is pending any more, for the link nor the API.
+    expect((await browser.go(link)).status).toBe(410);
+    expect((await api('/200003/mobile/confirm', brokerToken, { code })).status).toBe(403);
   });
 
-  it('an employee of the broker may change a customer\'s number (also a sub-broker\'s customer)', async () => {
+  it('an employee of the broker may request a customer\'s number change (also a sub-broker\'s customer) but not confirm it', async () => {
     const requested = await api('/200006/mobile', employeeToken, { mobile: '+49 160 4444406' });
     expect(requested.status).toBe(202);
+    expect(requested.body.delivery).toBe('sent');
     const confirmed = await api('/200006/mobile/confirm', employeeToken, { code: codeTo('+491604444406') });
-    expect(confirmed.status).toBe(200);
-    expect((await idp.container.accounts.findByAccessNumber('200006'))!.mobile).toBe('+491604444406');
+    expect(confirmed.status).toBe(403);
+    expect(confirmed.body.error).toBe('mobile.ownerConfirms');
+    expect((await idp.container.accounts.findByAccessNumber('200006'))!.mobile).not.toBe('+491604444406');
   });
 
-  it('a customer cannot change their own number (403 mobile.brokerOnly), nor anyone else\'s', async () => {
+  it('a customer cannot change their own number, nor anyone else\'s (its token lacks broker_api: 403)', async () => {
     idp.container.smsSink!.clear();
     for (const accessNumber of ['200001', '200004']) {
       const refused = await api(`/${accessNumber}/mobile`, customerToken, { mobile: '+4915155555501' });
       expect(refused.status).toBe(403);
-      expect(refused.body.error).toBe('mobile.brokerOnly');
+      expect(refused.body.error).toBe('api.insufficientScope');
     }
     expect((await api('/200001/mobile/confirm', customerToken, { code: '123456' })).status).toBe(403);
     expect(idp.container.smsSink!.list()).toHaveLength(0);

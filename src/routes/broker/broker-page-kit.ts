@@ -18,7 +18,7 @@ export interface PageKitDeps {
 }
 
 /** Confirmation texts after a change (`?done=`): only these keys reach a page. */
-const DONE = new Set(['mobile', 'method', 'interval', 'intervalAll', 'intervalOwn', 'device', 'browsers', 'rights', 'template', 'templateReset', 'retry']);
+const DONE = new Set(['mobile', 'mobileUnknown', 'method', 'interval', 'intervalAll', 'intervalOwn', 'device', 'browsers', 'rights', 'template', 'templateReset', 'retry']);
 const ERROR_PREFIXES = /^(broker|mailing|mobile|interval|sms|account|device|statement)\.[A-Za-z.]+$/;
 
 export interface PageKit {

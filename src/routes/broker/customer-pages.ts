@@ -79,8 +79,8 @@ export function customerPages(router: Router, deps: BrokerPageDeps, kit: PageKit
   router.post('/customers/:id/mobile', ...forms, kit.action(back, async (ctx, b) => {
     requireRight(b, 'mobile');
     const customer = await area.customers.get(b, idParam(ctx, 'id'));
-    await area.mobileChange.requestMobileChange(b.actor, customer.id, kit.field(ctx, 'mobile', 40), ctx.ip);
-    return `${back(ctx)}?done=mobile`;
+    const sent = await area.mobileChange.requestMobileChange(b.actor, customer.id, kit.field(ctx, 'mobile', 40), ctx.ip);
+    return `${back(ctx)}?done=${sent.delivery === 'sent' ? 'mobile' : 'mobileUnknown'}`;
   }));
 
   router.post('/customers/:id/method', ...forms, kit.action(back, async (ctx, b) => {

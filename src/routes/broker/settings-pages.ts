@@ -51,8 +51,8 @@ export function settingsPages(router: Router, deps: BrokerPageDeps, kit: PageKit
   }));
 
   router.post('/mobile/own', ...forms, kit.action(() => '/broker/interval', async (ctx, b) => {
-    await area.mobileChange.requestMobileChange(b.actor, b.actor.id, kit.field(ctx, 'mobile', 40), ctx.ip);
-    return '/broker/interval?done=mobile';
+    const sent = await area.mobileChange.requestMobileChange(b.actor, b.actor.id, kit.field(ctx, 'mobile', 40), ctx.ip);
+    return `/broker/interval?done=${sent.delivery === 'sent' ? 'mobile' : 'mobileUnknown'}`;
   }));
 
   // Step 1 of "all customers": a confirmation page that says how many accounts change (nothing is changed yet).
