@@ -112,7 +112,7 @@ describe('broker area in Chromium', () => {
       await other.page.goto((await rp.start()).url);
       await typePassword(other.page, 'de', '200003');
       await other.page.waitForURL(/\/interaction\/[^/]+\/mobile$/, WAIT);
-      expect(await mainText(other.page)).toContain('+49151 ••••• 03');
+      expect(await mainText(other.page)).toContain('+49 151 ••••• 03');
       await checkPage(other.page, 'mobile-login-step-de');
       await other.page.getByLabel(text('de', 'mobileConfirm.code')).fill(code);
       await other.page.getByRole('button', { name: text('de', 'mobileConfirm.submit') }).click();

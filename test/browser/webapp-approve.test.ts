@@ -95,9 +95,11 @@ describe('financeIDENT web app: approving a login', () => {
 
   it('refuses an assertion for another decision or another request (the challenge is the hash of the record and the answer)', async () => {
     const broker = (await idp.container.accounts.findByAccessNumber('100001'))!;
-    const make = () => idp.container.approvals.create({ accountId: broker.id, interactionUid: `webapp-${Date.now()}`, clientId: 'financecloud', clientName: 'FinanceCloud', ip: '192.0.2.7', browser: 'Firefox auf Linux' });
-    const first = await make();
-    const second = await make();
+    // Two different login attempts (own interaction uids: two made within one millisecond must not be one request).
+    const make = (n: number) => idp.container.approvals.create({ accountId: broker.id, interactionUid: `webapp-${Date.now()}-${n}`, clientId: 'financecloud', clientName: 'FinanceCloud', ip: '192.0.2.7', browser: 'Firefox auf Linux' });
+    const first = await make(1);
+    const second = await make(2);
+    expect(second.id).not.toBe(first.id);
     await openApprovalInApp(first.id);
 
     // In the app's page (its device key and credential): an assertion made for "deny" of `first`…

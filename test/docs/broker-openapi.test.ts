@@ -88,4 +88,27 @@ describe('docs/openapi/broker-api.yaml', () => {
     expect((await run('GET', '/api/broker/mailings/{id}', '/api/broker/mailings/ml_nothere')).status).toBe(404);
     expect(found).toEqual([]);
   });
+
+  it('the failures any client can cause answer a documented status with {error, message} and no-store, on every operation', async () => {
+    const found: string[] = [];
+    for (const operation of check.documented()) {
+      const [method, template] = operation.split(' ') as [string, string];
+      const path = template.replace(/\{\w+\}/g, '200001');
+      const hasBody = ['POST', 'PUT'].includes(method);
+      const attempts: { headers: Record<string, string>; body?: string; status: number }[] = [
+        { headers: {}, status: 401 }, // no token
+        { headers: { authorization: 'Bearer not-a-token' }, status: 401 },
+        ...(hasBody ? [{ headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'days=3', status: 415 }] : []),
+      ];
+      for (const attempt of attempts) {
+        const res = await fetch(`${idp.url}${path}`, { method, headers: { accept: 'application/json', ...attempt.headers }, ...(attempt.body ? { body: attempt.body } : {}) });
+        const body = (await res.json()) as { error?: unknown; message?: unknown };
+        if (res.status !== attempt.status) found.push(`${operation}: ${res.status} instead of ${attempt.status}`);
+        if (res.headers.get('cache-control') !== 'no-store') found.push(`${operation} ${res.status}: cache-control ${res.headers.get('cache-control')}`);
+        if (typeof body.error !== 'string' || typeof body.message !== 'string') found.push(`${operation} ${res.status}: not {error, message}`);
+        found.push(...check.problems(method, template, res.status, body));
+      }
+    }
+    expect(found).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { enrolDevice } from '../helpers/device.js';
 import { loginWithApproval, smartmscAccessToken } from '../helpers/login-flow.js';
 import { Browser } from '../helpers/browser.js';
-import { RelyingParty } from '../helpers/relying-party.js';
+import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
 import type { Account } from '../../src/stores/account-store.js';
 
 let idp: TestIdp;
@@ -51,13 +51,15 @@ describe('broker API: scope broker_api and roles', () => {
     expect(location.searchParams.get('error')).toBe('invalid_scope');
   });
 
-  it('a FinanceCloud token (even of the broker) and a smartMSC token without the scope are 403', async () => {
-    const device = await enrolDevice(idp, '100001');
-    for (const [clientId, scope] of [['financecloud', 'openid profile'], ['smartmsc', 'openid profile']] as const) {
-      const rp = await RelyingParty.discover(idp, clientId);
-      const started = await rp.start({ scope });
-      const callback = await loginWithApproval(new Browser(), rp, started, device, '100001');
-      const token = (await rp.finish(callback.url, started)).access_token;
+  it('a smartMSC token without the scope and a FinanceCloud token are 403 (FinanceCloud admits customers only, OIDC-5)', async () => {
+    const tokens: string[] = [];
+    const broker = await RelyingParty.discover(idp, 'smartmsc');
+    const brokerStarted = await broker.start({ scope: 'openid profile' });
+    tokens.push((await broker.finish((await loginWithApproval(new Browser(), broker, brokerStarted, await enrolDevice(idp, '100001'), '100001')).url, brokerStarted)).access_token);
+    const cloud = await RelyingParty.discover(idp, 'financecloud');
+    const cloudStarted = await cloud.start({ scope: 'openid profile' });
+    tokens.push((await cloud.finish((await loginWithApproval(new Browser(), cloud, cloudStarted, await enrolDevice(idp, '200001'), '200001')).url, cloudStarted)).access_token);
+    for (const token of tokens) {
       const res = await api('GET', '/customers', token);
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('api.insufficientScope');
@@ -65,20 +67,12 @@ describe('broker API: scope broker_api and roles', () => {
     }
   });
 
-  it('a customer is 403; no token is 401', async () => {
+  it('a customer gets no smartMSC token at all (refused at sign-in, OIDC-5); no token is 401', async () => {
     const rp = await RelyingParty.discover(idp, 'smartmsc');
     const started = await rp.start({ scope: 'openid broker_api' });
-    const device = await enrolDevice(idp, '200001');
-    const callback = await loginWithApproval(new Browser(), rp, started, device, '200001');
-    if (callback.status === 0) {
-      const token = (await rp.finish(callback.url, started)).access_token;
-      const res = await api('GET', '/customers', token);
-      expect(res.status).toBe(403);
-      expect(res.body.error).toBe('api.forbidden');
-    } else {
-      // smartMSC refuses customers at sign-in (OIDC-5): no token at all.
-      expect(callback.status).toBeGreaterThanOrEqual(400);
-    }
+    const refused = await passwordLogin(new Browser(), rp, started, '200001', 'Demo-Passwort-2026');
+    expect(refused.status).toBe(403);
+    expect(refused.url).not.toContain(rp.redirectUri);
     expect((await api('GET', '/mailing-templates', null)).status).toBe(401);
   });
 

@@ -99,7 +99,8 @@ describe('broker API', () => {
   it('a customer\'s token is 403, no token or a bad one is 401', async () => {
     const asCustomer = await api('GET', '/customers', { token: customerToken });
     expect(asCustomer.status).toBe(403);
-    expect(asCustomer.body.error).toBe('api.forbidden');
+    // A customer's token (FinanceCloud; smartMSC refuses customers, OIDC-5) never carries broker_api.
+    expect(asCustomer.body.error).toBe('api.insufficientScope');
     expect((await api('PUT', '/interval', { token: customerToken, body: { days: 1 } })).status).toBe(403);
     const none = await api('GET', '/customers', { token: null });
     expect(none.status).toBe(401);

@@ -99,7 +99,7 @@ describe('an SMS whose answer was lost', () => {
     expect(now.unsettled).toEqual([]);
   });
 
-  it('a mobile-number change whose SMS is unconfirmed answers delivery "unknown", and the code that arrived confirms it', async () => {
+  it('a mobile-number change whose SMS is unconfirmed answers delivery "unknown", and the code that arrived confirms it (by the customer)', async () => {
     provider.fallback = 'slow';
     provider.slowMs = 400;
     const api = async (path: string, body: unknown) => {
@@ -109,7 +109,15 @@ describe('an SMS whose answer was lost', () => {
     const requested = await api('', { mobile: '0151 44444401' });
     expect(requested).toMatchObject({ status: 202, body: { delivery: 'unknown' } });
     provider.fallback = 'ok';
-    const confirmed = await api('/confirm', { code: provider.lastCodeTo('+4915144444401')! });
-    expect(confirmed).toMatchObject({ status: 200, body: { mobile: '+4915144444401' } });
+    const code = provider.lastCodeTo('+4915144444401')!;
+    // The code is the customer's (ACC-3): the broker cannot use it; the customer confirms with the link that arrived.
+    expect(await api('/confirm', { code })).toMatchObject({ status: 403, body: { error: 'mobile.ownerConfirms' } });
+    const text = [...provider.sent.values()].filter((m) => m.body.to === '+4915144444401').at(-1)!.body.text;
+    const browser = new Browser();
+    const page = await browser.go(/(http:\/\/\S+\/mobile\/confirm\/\S+)/.exec(text)![1]!);
+    expect(page.status).toBe(200);
+    const confirmed = await browser.submit(page, '/mobile/confirm', { code });
+    expect(confirmed.status).toBe(200);
+    expect((await idp.container.accounts.findByAccessNumber('200003'))!.mobile).toBe('+4915144444401');
   });
 });
