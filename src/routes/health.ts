@@ -2,8 +2,11 @@
 import Router from '@koa/router';
 import type { Metrics } from '../shared/metrics.js';
 
-/** A dependency probe: resolves when the dependency answers, rejects (or hangs) when it does not. */
-export type HealthCheck = () => Promise<void>;
+/**
+ * A dependency probe: resolves when the dependency answers, rejects (or hangs) when it does not.
+ * It may resolve with a short public detail (reported as `ok: <detail>`), e.g. a Redis Cluster's slot coverage.
+ */
+export type HealthCheck = () => Promise<void | string>;
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 1000;
 
@@ -41,13 +44,16 @@ class CheckTimeout extends Error {
  */
 export function shortReason(err: unknown): string {
   if (err instanceof CheckTimeout) return err.message;
+  // A reason written to be shown (e.g. a Redis Cluster's slot coverage) wins over the code.
+  const publicReason = (err as { publicReason?: unknown } | null)?.publicReason;
+  if (typeof publicReason === 'string' && publicReason) return publicReason.slice(0, 80);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
   const message = err instanceof Error ? err.message : String(err);
   return (message.split('\n')[0] ?? '').slice(0, 80) || 'error';
 }
 
-async function withTimeout(check: HealthCheck, ms: number): Promise<void> {
+async function withTimeout(check: HealthCheck, ms: number): Promise<void | string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CheckTimeout(ms)), ms);
@@ -55,7 +61,7 @@ async function withTimeout(check: HealthCheck, ms: number): Promise<void> {
   });
   try {
     // A check that throws synchronously is a failed check too.
-    await Promise.race([Promise.resolve().then(check), timeout]);
+    return await Promise.race([Promise.resolve().then(check), timeout]);
   } finally {
     clearTimeout(timer);
   }
@@ -69,7 +75,7 @@ export async function runChecks(checks: Record<string, HealthCheck>, timeoutMs: 
   let ok = true;
   settled.forEach((outcome, i) => {
     const name = names[i] as string;
-    if (outcome.status === 'fulfilled') results[name] = 'ok';
+    if (outcome.status === 'fulfilled') results[name] = typeof outcome.value === 'string' && outcome.value ? `ok: ${outcome.value}` : 'ok';
     else {
       ok = false;
       results[name] = `failed: ${shortReason(outcome.reason)}`;

@@ -1,8 +1,7 @@
 // oidc-provider adapter on Redis: JSON payloads expire with their model; revoking a grant deletes every token of it.
-import type { Redis } from 'ioredis';
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { luaScript } from './redis-client.js';
+import { luaScript, type RedisConnection } from './redis-client.js';
 
 /** Models whose payloads carry a grantId and must disappear when the grant is revoked (as in oidc-provider's memory adapter). */
 const GRANTABLE: ReadonlySet<string> = new Set([
@@ -88,7 +87,7 @@ function parse(value: string | null): AdapterPayload | undefined {
  * oidc-provider wants a class (or a synchronous factory): this returns one bound to `client`.
  * `clock` dates consumption (`consumed`, epoch seconds); expiry itself follows Redis's clock.
  */
-export function redisAdapterFactory(client: Redis, clock: Clock = systemClock): AdapterConstructor {
+export function redisAdapterFactory(client: RedisConnection, clock: Clock = systemClock): AdapterConstructor {
   const keyPrefix = client.options.keyPrefix ?? '';
 
   return class RedisOidcAdapter implements Adapter {
