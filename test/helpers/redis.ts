@@ -17,11 +17,16 @@ export function testRedis(): Redis {
   return createRedisClient(testRedisUrl(), { keyPrefix: `test:${randomBytes(8).toString('hex')}:` });
 }
 
-/** The shared test Redis Cluster's seed nodes (global-setup.ts starts it; three masters). */
-export function testRedisClusterNodes(): ClusterNode[] {
+/** The shared test Redis Cluster's seed nodes as REDIS_CLUSTER_NODES takes them (global-setup.ts starts it; three masters). */
+export function testRedisClusterSeeds(): string {
   const seeds = process.env.TEST_REDIS_CLUSTER_NODES;
   if (!seeds) throw new Error('TEST_REDIS_CLUSTER_NODES is not set: test/helpers/global-setup.ts starts the test Redis Cluster');
-  return seeds.split(',').map((seed) => {
+  return seeds;
+}
+
+/** The shared test Redis Cluster's seed nodes. */
+export function testRedisClusterNodes(): ClusterNode[] {
+  return testRedisClusterSeeds().split(',').map((seed) => {
     const [host, port] = seed.split(':');
     return { host: host!, port: Number(port) };
   });

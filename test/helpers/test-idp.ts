@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { buildContainer, type Container } from '../../src/container.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { testRedisUrl } from './redis.js';
+import { testRedisClusterSeeds, testRedisUrl } from './redis.js';
 
 export interface TestIdp {
   url: string;
@@ -24,7 +24,7 @@ const devStateDir = mkdtempSync(join(tmpdir(), 'fi-test-keys-'));
 export interface TestIdpOptions {
   env?: Record<string, string>;
   clock?: Clock;
-  /** false = memory stores only (no Redis). */
+  /** false = memory stores only (no Redis); 'cluster' = the shared test Redis Cluster; a string = that Redis URL. */
   redis?: boolean | string;
   /** https agent for the push channel (a local push service with a self-signed certificate). */
   pushAgent?: import('node:https').Agent;
@@ -35,7 +35,8 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
-  const redisUrl = opts.redis === false ? undefined : typeof opts.redis === 'string' ? opts.redis : testRedisUrl();
+  const onCluster = opts.redis === 'cluster';
+  const redisUrl = opts.redis === false || onCluster ? undefined : typeof opts.redis === 'string' ? opts.redis : testRedisUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
@@ -43,6 +44,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
     DEV_STATE_DIR: devStateDir,
     LOG_LEVEL: 'silent',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
+    ...(onCluster ? { REDIS_CLUSTER_NODES: testRedisClusterSeeds(), REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
     ...opts.env,
   });
   const container = await buildContainer(config, {
