@@ -24,8 +24,11 @@ const devStateDir = mkdtempSync(join(tmpdir(), 'fi-test-keys-'));
 export interface TestIdpOptions {
   env?: Record<string, string>;
   clock?: Clock;
-  /** false = memory stores only (no Redis); 'cluster' = the shared test Redis Cluster; a string = that Redis URL. */
-  redis?: boolean | string;
+  /**
+   * false = memory stores only (no Redis); a string = that Redis URL; 'cluster' = the shared test Redis Cluster;
+   * { cluster } = the Redis Cluster with those seed nodes (REDIS_CLUSTER_NODES).
+   */
+  redis?: boolean | string | { cluster: string };
   /** https agent for the push channel (a local push service with a self-signed certificate). */
   pushAgent?: import('node:https').Agent;
 }
@@ -35,8 +38,8 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
-  const onCluster = opts.redis === 'cluster';
-  const redisUrl = opts.redis === false || onCluster ? undefined : typeof opts.redis === 'string' ? opts.redis : testRedisUrl();
+  const clusterSeeds = opts.redis === 'cluster' ? testRedisClusterSeeds() : typeof opts.redis === 'object' ? opts.redis.cluster : undefined;
+  const redisUrl = opts.redis === false || clusterSeeds ? undefined : typeof opts.redis === 'string' ? opts.redis : testRedisUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
@@ -44,7 +47,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
     DEV_STATE_DIR: devStateDir,
     LOG_LEVEL: 'silent',
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
-    ...(onCluster ? { REDIS_CLUSTER_NODES: testRedisClusterSeeds(), REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
+    ...(clusterSeeds ? { REDIS_CLUSTER_NODES: clusterSeeds, REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
     ...opts.env,
   });
   const container = await buildContainer(config, {

@@ -42,6 +42,8 @@ async function infoOf(node: Redis, timeoutMs: number): Promise<Record<string, st
 
 /**
  * Asks every master the client knows for `CLUSTER INFO` (in parallel, each for at most `timeoutMs`).
+ * Ready means: every master answers, none reports cluster_state other than ok or a slot in (P)FAIL,
+ * and this client reaches as many masters as the cluster says serve slots (cluster_size).
  * @returns a short description of the healthy state, e.g. "all 16384 slots covered, 3 masters"
  * @throws ClusterNotReadyError when the client is not connected, a master does not answer, or a master
  *   reports cluster_state other than ok or fewer than 16384 slots covered
@@ -56,9 +58,15 @@ export async function checkClusterHealth(cluster: Cluster, timeoutMs = 800): Pro
   const worst = answered.reduce((a, b) => (Number(b.cluster_slots_ok ?? 0) < Number(a.cluster_slots_ok ?? 0) || b.cluster_state !== 'ok' ? b : a));
   const covered = Number(worst.cluster_slots_ok ?? 0);
   if (worst.cluster_state !== 'ok' || covered < CLUSTER_SLOTS) {
+    // cluster_slots_ok leaves out slots whose master is suspected (PFAIL) or failed (FAIL).
     throw new ClusterNotReadyError(`${covered} of ${CLUSTER_SLOTS} slots covered (cluster_state ${worst.cluster_state ?? 'unknown'})`);
   }
-  const missing = infos.length - answered.length;
-  if (missing > 0) throw new ClusterNotReadyError(`${missing} of ${infos.length} masters unreachable`);
-  return `all ${CLUSTER_SLOTS} slots covered, ${masters.length} masters`;
+  // The cluster's own count of masters serving slots: a master that stopped a moment ago is still counted
+  // (and its slots still look covered) until the others have failed it, but this client no longer reaches it.
+  const size = Math.max(infos.length, ...answered.map((info) => Number(info.cluster_size ?? 0)));
+  if (answered.length < size) {
+    cluster.refreshSlotsCache(); // a promoted replica is then found without waiting for the periodic refresh
+    throw new ClusterNotReadyError(`${size - answered.length} of ${size} masters unreachable`);
+  }
+  return `all ${CLUSTER_SLOTS} slots covered, ${size} masters`;
 }
