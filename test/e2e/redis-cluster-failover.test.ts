@@ -1,6 +1,8 @@
-// Failover on a Redis Cluster (three masters, one with a replica): that master is killed while logins wait for their
-// approval. No login reaches the relying party without its approval (every code carries amr mfa), /readyz says 503
-// while the cluster heals, and the service recovers by itself: the replica takes over and a whole login works again.
+// Failover on a Redis Cluster (three masters, each with a replica): the node the IdP listens on for decisions (its
+// pub/sub subscriber) is killed while logins wait for their approval, and a master with it (the same node, or another
+// one when the subscriber was on a replica). No login reaches the relying party without its approval (every code
+// carries amr mfa), /readyz says 503 while the cluster heals, and the service recovers by itself: the replica takes
+// over, a waiting page opened before the failure still hears its approval, and a whole new login works.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { Browser, type Page } from '../helpers/browser.js';
@@ -18,7 +20,7 @@ let rp: RelyingParty;
 let device: Device;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ replicaFor: [0], nodeTimeoutMs: 1500 });
+  cluster = await startRedisCluster({ replicaFor: [0, 1, 2], nodeTimeoutMs: 1500 });
   idp = await startTestIdp({
     redis: { cluster: cluster.seeds },
     env: { APPROVAL_MAX_OPEN_PER_ACCOUNT: '20', APPROVAL_MAX_PER_ACCOUNT_PER_HOUR: '200' },
@@ -85,15 +87,59 @@ async function tryFinish(login: Waiting): Promise<'completed' | 'code refused' |
   return 'completed';
 }
 
+/** The waiting page's live status stream (server-sent events), read one `status` event at a time. */
+async function statusEvents(login: Waiting) {
+  const response = await login.browser.request(`${login.waitingUrl}/events`, { headers: { accept: 'text/event-stream' } });
+  expect(response.status).toBe(200);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    async next(): Promise<string> {
+      for (;;) {
+        const m = /event: status\ndata: (.*)\n\n/.exec(buffer);
+        if (m) {
+          buffer = buffer.slice(m.index + m[0].length);
+          return (JSON.parse(m[1]!) as { status: string }).status;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`event stream ended: ${buffer}`);
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    close: () => reader.cancel().catch(() => undefined),
+  };
+}
+
+/** The node where a client holds a pub/sub subscription (only the IdP subscribes on this cluster). */
+async function nodeWithSubscriber(): Promise<number> {
+  const lists = await Promise.all(cluster.nodes.map((_, i) => cluster.command(i, 'client', 'list')));
+  const found = lists.map((list, i) => (/\bsub=[1-9]/.test(list) ? i : -1)).filter((i) => i >= 0);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 describe('Redis Cluster failover', () => {
-  it('a master is killed mid-run: no login completes without its approval; the service recovers by itself', async () => {
+  it('the subscriber node and a master are killed mid-run: no login completes without its approval; the service recovers by itself', async () => {
     // Six logins wait; three are approved before the failure, three never are.
     const logins: Waiting[] = [];
     for (let i = 0; i < 6; i++) logins.push(await startWaiting());
     for (const login of logins.slice(0, 3)) await approve(login);
     const unapproved = logins.slice(3);
 
-    await cluster.killNode(0);
+    // A waiting page listening for its outcome (server-sent events) before the failure.
+    const watched = unapproved[1]!;
+    const events = await statusEvents(watched);
+    expect(await events.next()).toBe('pending');
+
+    // The node holding the IdP's subscription goes, and a master with it.
+    const subscriberNode = await nodeWithSubscriber();
+    const victims = [subscriberNode];
+    const node = cluster.nodes[subscriberNode]!;
+    if (node.role === 'replica') victims.push(node.replicaOf === 0 ? 1 : 0);
+    const master = victims.find((i) => cluster.nodes[i]!.role === 'master')!;
+    const promoted = cluster.nodes.findIndex((n) => n.replicaOf === master);
+    await Promise.all(victims.map((i) => cluster.killNode(i)));
 
     // While the cluster fails over: /readyz is watched every 100 ms, and every login tries to finish again and again.
     const killedAt = Date.now();
@@ -129,7 +175,7 @@ describe('Redis Cluster failover', () => {
     watching = false;
     await watcher;
     const down = readyz.filter((r) => r.status !== 200);
-    process.stdout.write(`failover: /readyz not ready from ${down[0]?.at} ms to ${down.at(-1)?.at} ms after the kill (${down.length} of ${readyz.length} polls); reasons ${JSON.stringify([...reasons])}; ${completed.size} logins reached the relying party meanwhile\n`);
+    process.stdout.write(`failover (killed ${victims.map((i) => `${cluster.nodes[i]!.role} ${i}`).join(' and ')}): /readyz not ready from ${down[0]?.at} ms to ${down.at(-1)?.at} ms after the kill (${down.length} of ${readyz.length} polls); reasons ${JSON.stringify([...reasons])}; ${completed.size} logins reached the relying party meanwhile\n`);
     // The outage was visible, and it ended by itself (the replica took over the slots).
     expect(down.length).toBeGreaterThan(0);
     expect(down.every((r) => r.status === 503)).toBe(true);
@@ -140,8 +186,8 @@ describe('Redis Cluster failover', () => {
     }
     const body = (await (await fetch(`${idp.url}/readyz`)).json()) as { checks: Record<string, string> };
     expect(body.checks.redis).toBe('ok: all 16384 slots covered, 3 masters');
-    expect(cluster.nodes[3]!.role).toBe('replica');
-    expect((await cluster.clusterInfo(3)).cluster_state).toBe('ok');
+    expect(await cluster.roleOf(promoted)).toBe('master');
+    expect((await cluster.clusterInfo(promoted)).cluster_state).toBe('ok');
 
     // No unapproved login reached the relying party, during the outage or after it.
     for (const login of unapproved) {
@@ -149,10 +195,18 @@ describe('Redis Cluster failover', () => {
       expect(await tryFinish(login)).toBe('not completed');
     }
 
-    // After recovery: a waiting login can still be approved and finished, and a whole new login works.
+    // After recovery: a waiting login can still be approved and finished, the page that listened since before the
+    // failure hears its approval, and a whole new login works.
     const late = unapproved[0]!;
     await approve(late);
     expect(await tryFinish(late)).toBe('completed');
+    try {
+      await approve(watched);
+      expect(await events.next()).toBe('approved');
+    } finally {
+      await events.close();
+    }
+    expect(await tryFinish(watched)).toBe('completed');
     const fresh = await startWaiting();
     expect(await tryFinish(fresh)).toBe('not completed');
     await approve(fresh);

@@ -34,6 +34,10 @@ export interface RedisClusterHandle {
   restartNode(index: number): Promise<void>;
   /** `CLUSTER INFO` of one running node as key/value pairs. */
   clusterInfo(index: number): Promise<Record<string, string>>;
+  /** Runs one command on a running node with redis-cli; its output. */
+  command(index: number, ...args: string[]): Promise<string>;
+  /** The node's role as the cluster sees it now (a replica may have been promoted). */
+  roleOf(index: number): Promise<'master' | 'replica'>;
   /** Stops every node and removes the temp dir. */
   stop(): Promise<void>;
 }
@@ -208,6 +212,8 @@ export async function startRedisCluster(opts: RedisClusterOptions = {}): Promise
       await launch(index);
     },
     clusterInfo: (index) => info(index, 'cluster'),
+    command: (index, ...args) => run(cli, cliArgs(index, ...args), 5000),
+    roleOf: async (index) => ((await info(index, 'replication')).role === 'master' ? 'master' : 'replica'),
     stop: stopAll,
   };
 }
