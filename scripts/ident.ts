@@ -136,7 +136,12 @@ async function enrol(flags: Flags, positionals: string[]): Promise<void> {
   const client = new DeviceClient(url);
   const since = Date.now();
   const started = await client.startEnrolment(flags.login, flags.password);
-  console.log(`Freischaltcode per SMS gesendet an ${started.mobile}.`);
+  // Only what happened: "gesendet" only when the SMS provider accepted the message.
+  console.log(
+    started.delivery === 'unknown'
+      ? `Nicht bestätigt, dass die SMS mit dem Freischaltcode an ${started.mobile} gesendet wurde; kommt sie an, Code eingeben, sonst später neu beginnen.`
+      : `Freischaltcode per SMS gesendet an ${started.mobile}.`,
+  );
   let code = flags.code ?? (await codeFromSmsSink(url, started.mobile, since));
   if (flags.code === undefined && code) console.log('Code aus dem Entwicklungs-SMS-Postfach übernommen.');
   if (!code) code = await ask('Freischaltcode: ');

@@ -32,6 +32,7 @@ import { RedisKvStore } from './stores/redis/kv-store.js';
 import { createClusterSubscriberClient, createRedisClient, createRedisClusterClient, createSubscriberClient, type RedisConnection } from './stores/redis/redis-client.js';
 import { checkClusterHealth } from './stores/redis/cluster-health.js';
 import { redisAdapterFactory } from './stores/redis/oidc-adapter.js';
+import { memoryAdapterFactory } from './stores/memory/oidc-adapter.js';
 import type { AuditLog } from './stores/audit-log.js';
 import type { DeviceStore } from './stores/device-store.js';
 import { MemoryDeviceStore } from './stores/memory/device-store.js';
@@ -84,6 +85,8 @@ export interface Container {
   smsSink: MemorySmsSink | null;
   /** One line per SMS sent, charged to the responsible broker (SMS-4). */
   smsLedger: SmsLedger;
+  /** The ledger-recording SMS channel: settlePending() retries SMS whose delivery is unknown (same idempotency key). */
+  smsSettlement: LedgerRecordingSmsChannel;
   push: PushChannel;
   approvals: ApprovalService;
   deviceAuth: DeviceAuth;
@@ -162,6 +165,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   } else {
     kv = new MemoryKvStore(clock);
     bus = new MemoryEventBus();
+    adapter = memoryAdapterFactory(clock) as unknown as Configuration['adapter']; // single use decided atomically, as on Redis
   }
 
   let accounts: AccountStore;
@@ -213,8 +217,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const smsGateway = config.smsGatewayUrl
     ? new HttpSmsGateway({ url: config.smsGatewayUrl, token: config.smsGatewayToken, sender: config.smsSenderId, timeoutMs: config.smsGatewayTimeoutMs, log: logger })
     : null;
-  // Every SMS, whatever carries it, is recorded once in the ledger after it was sent (SMS-4).
-  const sms: SmsChannel = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
+  // Every SMS, whatever carries it, is recorded in the ledger before it is sent and billed once when accepted (SMS-4).
+  const smsSettlement = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
+  const sms: SmsChannel = smsSettlement;
   const push = createWebPushChannel({
     vapid: { ...keys.vapid, subject: config.vapidSubject },
     log: logger,
@@ -303,6 +308,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     sms,
     smsSink,
     smsLedger,
+    smsSettlement,
     push,
     approvals,
     deviceAuth,

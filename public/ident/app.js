@@ -597,6 +597,8 @@ function showEnrolLogin(notice) {
 }
 
 function showEnrolCode(started) {
+  // Say only what happened: "sent" only when the SMS provider accepted the message (delivery 'sent').
+  const codeIntro = () => t(started.delivery === 'unknown' ? 'enrol.codeUnconfirmed' : 'enrol.codeIntro', { mobile: started.mobile });
   const errorSlot = h('div', { id: 'enrol-error' });
   const status = h('p', { class: 'muted small', id: 'enrol-status', role: 'status' });
   const submit = h('button', { type: 'submit', class: 'primary', id: 'enrol-register', text: t('enrol.register') });
@@ -610,7 +612,7 @@ function showEnrolCode(started) {
         const code = form.elements.code.value.replace(/\s+/g, '');
         if (!/^\d{4,10}$/.test(code)) {
           form.elements.code.setAttribute('aria-invalid', 'true');
-          errorSlot.replaceChildren(message('error', t('enrol.codeIntro', { mobile: started.mobile })));
+          errorSlot.replaceChildren(message('error', codeIntro()));
           form.elements.code.focus();
           return;
         }
@@ -640,7 +642,7 @@ function showEnrolCode(started) {
   );
   mount(
     t('enrol.codeHeading'),
-    h('p', { class: 'intro', text: t('enrol.codeIntro', { mobile: started.mobile }) }),
+    h('p', { class: 'intro', text: codeIntro() }),
     errorSlot,
     form,
     h('button', { type: 'button', class: 'secondary', onclick: () => showEnrolLogin(), text: t('enrol.back') }),

@@ -25,12 +25,21 @@ export interface HttpSmsGatewayOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** A failure worth another attempt with the same key: network error, timeout, 5xx or 429. */
+/**
+ * A failure worth another attempt with the same key: network error, timeout, 5xx or 429. `unknown`: the request may
+ * have reached the provider (a timeout or a dropped connection), so the message may have been accepted.
+ */
 class RetryableFailure extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly unknown = false,
+  ) {
     super(reason);
   }
 }
+
+/** Errors that mean the request never reached the provider. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -51,6 +60,7 @@ export class HttpSmsGateway implements SmsChannel {
     // The request body is built once: every attempt sends exactly the same message under the same key.
     const body = JSON.stringify({ to: message.to, text: message.text, sender: this.opts.sender, reference: message.idempotencyKey });
     let lastReason = 'no attempt';
+    let unknown = false;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (attempt > 1) await this.sleep(this.backoffMs * 2 ** (attempt - 2));
       try {
@@ -58,10 +68,13 @@ export class HttpSmsGateway implements SmsChannel {
       } catch (err) {
         if (!(err instanceof RetryableFailure)) throw err;
         lastReason = err.reason;
+        unknown ||= err.unknown;
         // Never the text (it holds the code) nor the number: the key and purpose identify the message.
         this.opts.log?.warn({ idempotencyKey: message.idempotencyKey, purpose: message.purpose, attempt, reason: err.reason }, 'sms gateway attempt failed');
       }
     }
+    // No answer to an attempt that may have arrived: the provider may have accepted it (and deduplicates a retry).
+    if (unknown) throw new AppError('sms.deliveryUnknown', 503, { reason: lastReason }, true);
     throw new AppError('sms.gatewayUnavailable', 503, { reason: lastReason }, true);
   }
 
@@ -81,7 +94,9 @@ export class HttpSmsGateway implements SmsChannel {
       text = await response.text(); // the same signal also bounds reading the body
     } catch (err) {
       const name = (err as { name?: string }).name;
-      throw new RetryableFailure(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : `network: ${(err as Error).message}`);
+      if (name === 'TimeoutError' || name === 'AbortError') throw new RetryableFailure('timeout', true);
+      const code = (err as { cause?: { code?: string } }).cause?.code ?? '';
+      throw new RetryableFailure(`network: ${code || (err as Error).message}`, !NOT_SENT.has(code));
     }
     if (status >= 500 || status === 429) throw new RetryableFailure(`http ${status}`);
     if (status >= 400) throw new AppError('sms.gatewayRefused', 502, { status }, true);

@@ -96,7 +96,7 @@ export const MESSAGES = {
   'enrolment.codeExpired': { de: 'Der Freischaltcode ist abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an.', en: 'The activation code has expired or was already used. Please request a new one.' },
   'enrolment.codeWrong': { de: 'Der Freischaltcode ist falsch. Noch {left} Versuche.', en: 'The activation code is wrong. {left} tries left.' },
   'enrolment.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist ungültig; bitte fordern Sie einen neuen an.', en: 'Too many wrong entries. The code is void; please request a new one.' },
-  'sms.tooMany': { de: 'Es wurden zu viele SMS angefordert. Bitte versuchen Sie es später erneut.', en: 'Too many text messages were requested. Please try again later.' },
+  'sms.tooMany': { de: 'Es wurde keine SMS gesendet: Es wurden zu viele SMS angefordert. Sie können ab {time} Uhr wieder einen Code anfordern.', en: 'No text message was sent: too many were requested. You can request a code again from {time}.' },
   'sms.heading': { de: 'Login-Code per SMS', en: 'Sign-in code by SMS' },
   'sms.intro': { de: 'Wir haben Ihnen einen 6-stelligen Login-Code per SMS an {mobile} gesendet. Bitte geben Sie ihn hier ein.', en: 'We sent a 6-digit sign-in code by SMS to {mobile}. Please enter it here.' },
   'sms.code': { de: 'Login-Code', en: 'Sign-in code' },
@@ -106,7 +106,10 @@ export const MESSAGES = {
   'sms.wrong': { de: 'Der Code ist nicht richtig. Noch {left} Versuche.', en: 'The code is not correct. {left} tries left.' },
   'sms.expired': { de: 'Der Code ist abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen Code an.', en: 'The code has expired or was already used. Please request a new code.' },
   'sms.tooManyTries': { de: 'Zu viele falsche Eingaben. Der Code ist nicht mehr gültig. Bitte fordern Sie einen neuen Code an.', en: 'Too many wrong entries. The code is no longer valid. Please request a new code.' },
-  'sms.resendTooSoon': { de: 'Bitte warten Sie noch {seconds} Sekunden, bevor Sie einen neuen Code anfordern.', en: 'Please wait {seconds} more seconds before requesting a new code.' },
+  'sms.resendTooSoon': { de: 'Es wurde keine neue SMS gesendet: Bitte warten Sie noch {seconds} Sekunden (bis {time} Uhr), bevor Sie einen neuen Code anfordern.', en: 'No new text message was sent: please wait {seconds} more seconds (until {time}) before requesting a new code.' },
+  'sms.notSent': { de: 'Es wurde keine SMS gesendet: Der SMS-Dienst hat die Nachricht nicht angenommen. Bitte fordern Sie ab {time} Uhr einen neuen Code an.', en: 'No text message was sent: the SMS service did not accept it. Please request a new code from {time}.' },
+  'sms.deliveryUnknown': { de: 'Wir konnten nicht bestätigen, dass die SMS gesendet wurde. Kommt eine SMS mit einem Code an, geben Sie ihn hier ein; sonst fordern Sie ab {time} Uhr einen neuen Code an.', en: 'We could not confirm that the text message was sent. If a text with a code arrives, enter it here; otherwise request a new code from {time}.' },
+  'sms.introPending': { de: 'Geben Sie hier den Login-Code aus der SMS an {mobile} ein.', en: 'Enter the sign-in code from the text message to {mobile} here.' },
   'sms.notAllowed': { de: 'Für Ihr Konto ist die Anmeldung per SMS-Code nicht freigeschaltet. Bitte bestätigen Sie die Anmeldung in der financeIDENT App.', en: 'Signing in with an SMS code is not enabled for your account. Please confirm the sign-in in the financeIDENT app.' },
   'sms.backToApp': { de: 'Zurück zur Bestätigung in der App', en: 'Back to confirming in the app' },
   'api.unauthorized': { de: 'Anmeldung erforderlich: gültiges Zugriffstoken fehlt.', en: 'Authentication required: no valid access token.' },
@@ -191,10 +194,21 @@ export type MessageKey = keyof typeof MESSAGES;
 
 const catalogue: Catalogue = MESSAGES;
 
-/** The text for `key` in `lang` with `{name}` placeholders filled; unknown keys fall back to a generic error. */
+/** A time of day as the user reads it (Europe/Berlin), e.g. 10:15. */
+export function clockTime(ms: number, lang: Language): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'de-DE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(ms);
+}
+
+/**
+ * The text for `key` in `lang` with `{name}` placeholders filled; unknown keys fall back to a generic error.
+ * `{time}` without a `time` param is the param `retryAt` (epoch ms) as a time of day.
+ */
 export function translate(lang: Language, key: string, params: Record<string, string | number> = {}): string {
   const entry = catalogue[key] ?? catalogue['error.generic']!;
-  return entry[lang].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return entry[lang].replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name] ?? (name === 'time' && typeof params.retryAt === 'number' ? clockTime(params.retryAt, lang) : undefined);
+    return String(value ?? `{${name}}`);
+  });
 }
 
 export function hasMessage(key: string): boolean {

@@ -52,6 +52,7 @@ const WEBAPP_MESSAGES: Record<string, { de: string; en: string }> = {
   'enrol.submit': { de: 'Weiter', en: 'Continue' },
   'enrol.codeHeading': { de: 'Freischaltcode eingeben', en: 'Enter the activation code' },
   'enrol.codeIntro': { de: 'Wir haben Ihnen einen Freischaltcode per SMS an {mobile} gesendet.', en: 'We sent an activation code by SMS to {mobile}.' },
+  'enrol.codeUnconfirmed': { de: 'Wir konnten nicht bestätigen, dass die SMS mit dem Freischaltcode an {mobile} gesendet wurde. Kommt sie an, geben Sie den Code hier ein; sonst beginnen Sie in einigen Minuten neu.', en: 'We could not confirm that the text message with the activation code to {mobile} was sent. If it arrives, enter the code here; otherwise start again in a few minutes.' },
   'enrol.code': { de: 'Freischaltcode', en: 'Activation code' },
   'enrol.codeHint': { de: 'Danach bestätigen Sie einmal mit Fingerabdruck, Gesicht oder PIN Ihres Geräts.', en: 'Then confirm once with your device\u2019s fingerprint, face or PIN.' },
   'enrol.register': { de: 'Schlüssel registrieren', en: 'Register key' },

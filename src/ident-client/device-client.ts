@@ -71,7 +71,8 @@ export class DeviceClient {
 
   /** ENR-1: login id and password; the server sends the activation code by SMS. */
   startEnrolment(loginId: string, password: string) {
-    return this.call<{ enrolmentId: string; mobile: string; expiresAt: string; codeLength: number }>('POST', '/enrolments', { body: { loginId, password } });
+    // delivery 'unknown' (HTTP 202): the provider did not answer; the SMS may still arrive.
+    return this.call<{ enrolmentId: string; mobile: string; expiresAt: string; codeLength: number; delivery?: 'sent' | 'unknown' }>('POST', '/enrolments', { body: { loginId, password } });
   }
 
   /** ENR-2: the code, a fresh device key and the device facts; returns what the app keeps. */

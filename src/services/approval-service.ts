@@ -57,15 +57,43 @@ export class ApprovalService {
   private recordKey = (id: string) => `approval:${id}`;
   private outcomeKey = (id: string) => `approval:${id}:outcome`;
   private openKey = (accountId: string) => `approvals:open:${accountId}`;
+  /** The open-approval slots of an account (APR-7): taken and checked in one atomic step. */
+  private slotsKey = (accountId: string) => `approvals:slots:${accountId}`;
   channel = (id: string) => `${this.deps.channelPrefix}approval:${id}`;
 
+  /** The pending approval of one login (APR-1: one per login): its id, claimed with SET NX / compare-and-set. */
+  private loginKey = (interactionUid: string) => `approvals:login:${interactionUid}`;
+
+  /**
+   * Creates the approval of one login (APR-1) within the caps against push bombing (APR-7), each decided in one
+   * atomic store step: one pending approval per login (simultaneous requests of the same login get that one), a
+   * slot among `maxOpenPerAccount` open ones (ended by a decision or the expiry), then the hourly counter (INCR
+   * before the check). Throws approval.tooManyOpen or approval.tooMany (429).
+   */
   async create(input: NewApproval): Promise<Approval> {
     const { kv, clock, random, settings } = this.deps;
     const now = clock.now();
-    const open = await this.listPending(input.accountId);
-    if (open.length >= settings.maxOpenPerAccount) throw new AppError('approval.tooManyOpen', 429);
+    const id = `apr_${random.token(18)}`;
+    const keep = settings.ttlMs + KEEP_AFTER_EXPIRY_MS;
+    const loginKey = this.loginKey(input.interactionUid);
+    for (let attempt = 0; !(await kv.setIfAbsent(loginKey, id, keep)); attempt++) {
+      const current = await this.currentOfLogin(loginKey);
+      if (current.approval?.status === 'pending') return current.approval;
+      // The login's earlier approval ended (or its creation was refused): this one takes its place, atomically.
+      if (current.id !== null && (await kv.compareAndSet(loginKey, current.id, id, keep))) break;
+      if (attempt >= 20) throw new AppError('approval.tooManyOpen', 429);
+    }
+    const refuse = async (code: string) => {
+      await kv.compareAndSet(loginKey, id, '-', 1); // gives the login's claim back (only if still ours)
+      return new AppError(code, 429);
+    };
+    const slot = { max: settings.maxOpenPerAccount, now, ttlMs: settings.ttlMs };
+    if (!(await kv.claimSlot(this.slotsKey(input.accountId), id, slot))) throw await refuse('approval.tooManyOpen');
     const hourly = await kv.incr(`approvals:count:${input.accountId}:${Math.floor(now / HOUR)}`, HOUR);
-    if (hourly > settings.maxPerAccountPerHour) throw new AppError('approval.tooMany', 429);
+    if (hourly > settings.maxPerAccountPerHour) {
+      await kv.releaseSlot(this.slotsKey(input.accountId), id);
+      throw await refuse('approval.tooMany');
+    }
 
     const number = settings.numberMode === 'off' ? null : random.digits(settings.numberMode === 'pick' ? 2 : settings.numberDigits);
     let choices: string[] | null = null;
@@ -75,7 +103,7 @@ export class ApprovalService {
       choices = [...set].sort();
     }
     const approval: Approval = {
-      id: `apr_${random.token(18)}`,
+      id,
       ...input,
       createdAt: now,
       expiresAt: now + settings.ttlMs,
@@ -91,6 +119,19 @@ export class ApprovalService {
     // Push is only a wake-up call (APR-2): the login never waits for it, the app can always list.
     this.pushing = this.pushToDevices(approval).catch(() => undefined);
     return approval;
+  }
+
+  /**
+   * The approval a login's claim points to. A claim just taken by a simultaneous request may not have its record
+   * yet: waits for it briefly (at most about half a second), then reports what is there.
+   */
+  private async currentOfLogin(loginKey: string): Promise<{ id: string | null; approval: Approval | null }> {
+    for (let wait = 0; ; wait++) {
+      const id = await this.deps.kv.get(loginKey);
+      const approval = id && id !== '-' ? await this.get(id) : null;
+      if (approval || id === null || id === '-' || wait >= 20) return { id, approval };
+      await new Promise<void>((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   /** The approval with its current status (decided, expired or pending); null when unknown. */
@@ -170,6 +211,7 @@ export class ApprovalService {
     const won = await kv.setIfAbsent(this.outcomeKey(approval.id), JSON.stringify(outcome), approval.expiresAt - clock.now() + KEEP_AFTER_EXPIRY_MS);
     if (!won) throw await refuse('approval.alreadyDecided', 409);
     await kv.srem(this.openKey(approval.accountId), approval.id);
+    await kv.releaseSlot(this.slotsKey(approval.accountId), approval.id);
 
     const type = outcome.notMe ? 'approval.not_me' : reason ? 'approval.refused' : `approval.${status}`;
     await audit.append({ at: outcome.at, type, accountId: approval.accountId, deviceId: outcome.deviceId, ip: input.ip, details: { approvalId: approval.id, clientId: approval.clientId, ...(reason ? { reason } : {}) } });

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { SmsChannel } from '../channels/sms-channel.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
@@ -41,10 +41,7 @@ interface PendingEnrolment {
   id: string;
   accountId: string;
   codeHash: string;
-  tries: number;
   expiresAt: number;
-  /** The registration challenge handed to the web app (base64url). */
-  webauthnChallenge?: string;
 }
 
 export interface CompleteEnrolment {
@@ -67,9 +64,11 @@ export class EnrolmentService {
   constructor(private readonly deps: EnrolmentDeps) {}
 
   private key = (id: string) => `enrolment:${id}`;
+  /** Kept apart from the pending enrolment, so writing it can never bring back an enrolment already used up. */
+  private challengeKey = (id: string) => `enrolment:${id}:webauthn`;
 
   /** ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only. */
-  async start(input: { loginId: string; password: string; ip: string }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account }> {
+  async start(input: { loginId: string; password: string; ip: string }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account; delivery: 'sent' | 'unknown' }> {
     const { login, kv, clock, random, settings, sms } = this.deps;
     const result = await login.authenticate(input.loginId, input.password, input.ip);
     if (result.kind === 'invalid') throw new AppError('login.invalid', 401);
@@ -79,22 +78,35 @@ export class EnrolmentService {
     if (!account.mobile) throw new AppError('enrolment.noMobile', 409);
 
     const now = clock.now();
-    const sent = await kv.incr(`sms:activation:${account.id}:${Math.floor(now / HOUR)}`, HOUR);
-    if (sent > settings.maxCodesPerAccountPerHour) throw new AppError('sms.tooMany', 429);
+    const capKey = `sms:activation:${account.id}:${Math.floor(now / HOUR)}`;
+    const sent = await kv.incr(capKey, HOUR); // INCR before the check: simultaneous starts never pass the cap together
+    if (sent > settings.maxCodesPerAccountPerHour) throw new AppError('sms.tooMany', 429, { retryAt: (Math.floor(now / HOUR) + 1) * HOUR });
 
     const id = `enr_${random.token(18)}`;
     const code = random.digits(settings.codeDigits);
-    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), tries: 0, expiresAt: now + settings.codeTtlMs };
+    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), expiresAt: now + settings.codeTtlMs };
     await kv.set(this.key(id), JSON.stringify(pending), settings.codeTtlMs);
     const minutes = Math.round(settings.codeTtlMs / 60000);
-    await sms.send({
-      to: account.mobile,
-      text: `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
-      purpose: 'activation',
-      idempotencyKey: id,
-      accountId: account.id,
-    });
-    return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt: pending.expiresAt, account };
+    // Say only what happened: accepted ('sent'), no answer ('unknown': the code may still arrive and then works),
+    // or an error (nothing was sent: the enrolment is dropped and the SMS costs no cap).
+    let delivery: 'sent' | 'unknown' = 'sent';
+    try {
+      await sms.send({
+        to: account.mobile,
+        text: `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
+        purpose: 'activation',
+        idempotencyKey: id,
+        accountId: account.id,
+      });
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'sms.deliveryUnknown') {
+        await kv.del(this.key(id));
+        await kv.decrBy(capKey, 1);
+        throw err;
+      }
+      delivery = 'unknown';
+    }
+    return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt: pending.expiresAt, account, delivery };
   }
 
   /** The web app's WebAuthn registration options; the challenge is kept with the pending enrolment. */
@@ -108,7 +120,7 @@ export class EnrolmentService {
     const account = await accounts.findById(pending.accountId);
     if (!account) throw new AppError('enrolment.codeExpired', 410);
     const options = await webauthn.registrationOptions({ id: account.id, name: account.accessNumber, displayName: account.name });
-    await kv.set(this.key(pending.id), JSON.stringify({ ...pending, webauthnChallenge: options.challenge }), pending.expiresAt - now);
+    await kv.set(this.challengeKey(pending.id), options.challenge, pending.expiresAt - now);
     return options;
   }
 
@@ -126,22 +138,27 @@ export class EnrolmentService {
       await kv.del(this.key(pending.id));
       throw new AppError('enrolment.codeExpired', 410);
     }
+    // The try is counted BEFORE the comparison (one atomic INCR): simultaneous guesses can never compare more than maxTries.
+    const tries = await kv.incr(`${this.key(pending.id)}:tries`, settings.codeTtlMs);
+    if (tries > settings.maxTries) throw new AppError('enrolment.tooManyTries', 429);
     const expected = Buffer.from(pending.codeHash, 'base64url');
     const given = hashCode(pending.id, String(input.code).trim());
     if (!timingSafeEqual(expected, given)) {
-      const tries = await kv.incr(`${this.key(pending.id)}:tries`, settings.codeTtlMs);
       if (tries >= settings.maxTries) {
         await kv.del(this.key(pending.id));
         throw new AppError('enrolment.tooManyTries', 429);
       }
       throw new AppError('enrolment.codeWrong', 400, { left: settings.maxTries - tries });
     }
+    await kv.decrBy(`${this.key(pending.id)}:tries`, 1); // a right code costs no try (only its holder can give it back)
     let credential: Device['webauthn'] = null;
     if (input.platform === 'web') {
-      if (!this.deps.webauthn || !input.webauthn || !pending.webauthnChallenge) throw new AppError('webauthn.required', 400);
-      credential = await this.deps.webauthn.verifyRegistration(input.webauthn, pending.webauthnChallenge);
+      const challenge = await kv.get(this.challengeKey(pending.id));
+      if (!this.deps.webauthn || !input.webauthn || !challenge) throw new AppError('webauthn.required', 400);
+      credential = await this.deps.webauthn.verifyRegistration(input.webauthn, challenge);
     }
-    await kv.del(this.key(pending.id));
+    // Single use: of simultaneous completions with the right code exactly one takes the enrolment (GETDEL).
+    if ((await kv.take(this.key(pending.id))) === null) throw new AppError('enrolment.codeExpired', 410);
     const account = await accounts.findById(pending.accountId);
     if (!account) throw new AppError('enrolment.codeExpired', 410);
     const now = clock.now();

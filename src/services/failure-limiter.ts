@@ -1,13 +1,38 @@
-// Counts failures per subject in fixed windows and locks a subject for a while after too many (brute force).
+// Limits password checks per subject (login id, account, IP): a check takes a slot BEFORE it runs, so no burst of
+// simultaneous requests can get more checks past the limit than it allows; too many failures lock the subject.
 import type { Clock } from '../shared/clock.js';
 import type { KvStore } from '../stores/kv-store.js';
 
 export interface FailureLimitPolicy {
+  /** Failed checks (plus checks still running) within one window before the subject is locked. */
   maxFailures: number;
+  /** Length of the fixed counting window, ms (windows follow the injected clock). */
   windowMs: number;
+  /** How long a locked subject is refused, ms. */
   lockMs: number;
 }
 
+export interface LimitedSubject {
+  subject: string;
+  policy: FailureLimitPolicy;
+}
+
+/** The slots one attempt holds, one per subject, in the window in which they were taken. */
+export interface AttemptTicket {
+  readonly held: readonly { subject: string; policy: FailureLimitPolicy; bucket: number }[];
+}
+
+export type AttemptStart = { kind: 'allowed'; ticket: AttemptTicket } | { kind: 'locked'; until: number };
+
+/**
+ * Per subject and window the store keeps two counters and a lock:
+ * - `try`: slots taken = checks running + failures not yet forgiven. A check runs only if its INCR of `try` stays
+ *   within `maxFailures` (INCR before the check: one atomic step decides, whatever arrives at once).
+ * - `fail`: finished failures since the last success. The failure that brings it to `maxFailures` sets the lock
+ *   and clears both counters (after the lock the subject starts afresh).
+ * - `lock`: the time (injected clock, epoch ms) until which the subject is refused.
+ * A success forgives exactly the finished failures it takes (GETDEL of `fail`), never the checks still running.
+ */
 export class FailureLimiter {
   constructor(
     private readonly kv: KvStore,
@@ -15,27 +40,68 @@ export class FailureLimiter {
     private readonly prefix: string,
   ) {}
 
+  private lockKey = (subject: string) => `${this.prefix}:lock:${subject}`;
+  private tryKey = (subject: string, bucket: number) => `${this.prefix}:try:${subject}:${bucket}`;
+  private failKey = (subject: string, bucket: number) => `${this.prefix}:fail:${subject}:${bucket}`;
+
   /** The latest time until which any of the subjects is locked, or null (one store round trip). */
   async lockedUntil(...subjects: string[]): Promise<number | null> {
-    const values = await this.kv.getMany(subjects.map((s) => `${this.prefix}:lock:${s}`));
+    const values = await this.kv.getMany(subjects.map((s) => this.lockKey(s)));
     const until = Math.max(0, ...values.map((v) => Number(v ?? 0)));
     return until > this.clock.now() ? until : null;
   }
 
-  /** Records one failure; returns the lock end when this failure locked the subject. */
-  async recordFailure(subject: string, policy: FailureLimitPolicy): Promise<number | null> {
+  /**
+   * Takes a slot for every subject, then reads the locks (in that order, one round trip). Allowed only when every
+   * subject had a free slot and none is locked; otherwise every slot taken is given back and `until` says how long
+   * to wait (the lock's end, or a whole lock time while other checks still hold the slots).
+   */
+  async begin(subjects: LimitedSubject[]): Promise<AttemptStart> {
     const now = this.clock.now();
-    const bucket = Math.floor(now / policy.windowMs);
-    const count = await this.kv.incr(`${this.prefix}:fail:${subject}:${bucket}`, policy.windowMs);
-    if (count < policy.maxFailures) return null;
-    const until = now + policy.lockMs;
-    await this.kv.set(`${this.prefix}:lock:${subject}`, String(until), policy.lockMs);
-    return until;
+    const held = subjects.map(({ subject, policy }) => ({ subject, policy, bucket: Math.floor(now / policy.windowMs) }));
+    // The INCRs are issued before the lock read: on one Redis connection they run in that order (and so in memory).
+    const counting = held.map((h) => this.kv.incr(this.tryKey(h.subject, h.bucket), h.policy.windowMs));
+    const locking = this.lockedUntil(...subjects.map((s) => s.subject));
+    const [counts, lockedUntil] = await Promise.all([Promise.all(counting), locking]);
+    const full = held.filter((h, i) => (counts[i]!) > h.policy.maxFailures);
+    if (lockedUntil === null && full.length === 0) return { kind: 'allowed', ticket: { held } };
+    await Promise.all(held.map((h) => this.kv.decrBy(this.tryKey(h.subject, h.bucket), 1)));
+    const until = lockedUntil ?? now + Math.max(...full.map((h) => h.policy.lockMs));
+    return { kind: 'locked', until };
   }
 
-  /** Forgets the failures of the current window (after a success), for all subjects at once. */
-  async reset(policy: FailureLimitPolicy, ...subjects: string[]): Promise<void> {
-    const bucket = Math.floor(this.clock.now() / policy.windowMs);
-    await this.kv.del(...subjects.map((s) => `${this.prefix}:fail:${s}:${bucket}`));
+  /** The check failed: counts one failure per subject; returns the lock end when this failure locked a subject. */
+  async fail(ticket: AttemptTicket): Promise<number | null> {
+    const now = this.clock.now();
+    const ends = await Promise.all(
+      ticket.held.map(async (h) => {
+        const failures = await this.kv.incr(this.failKey(h.subject, h.bucket), h.policy.windowMs);
+        if (failures < h.policy.maxFailures) return 0;
+        const until = now + h.policy.lockMs;
+        await this.kv.set(this.lockKey(h.subject), String(until), h.policy.lockMs);
+        await this.kv.del(this.tryKey(h.subject, h.bucket), this.failKey(h.subject, h.bucket));
+        return until;
+      }),
+    );
+    const until = Math.max(0, ...ends);
+    return until > 0 ? until : null;
+  }
+
+  /**
+   * The check succeeded: the subjects in `forgive` forget their finished failures (not the checks still running);
+   * every other subject just gives its slot back.
+   */
+  async succeed(ticket: AttemptTicket, forgive: readonly string[]): Promise<void> {
+    await Promise.all(
+      ticket.held.map(async (h) => {
+        const forgiven = forgive.includes(h.subject) ? Number((await this.kv.take(this.failKey(h.subject, h.bucket))) ?? 0) : 0;
+        await this.kv.decrBy(this.tryKey(h.subject, h.bucket), forgiven + 1);
+      }),
+    );
+  }
+
+  /** Neither success nor failure (e.g. the check could not run): the slots are given back. */
+  async release(ticket: AttemptTicket): Promise<void> {
+    await this.succeed(ticket, []);
   }
 }

@@ -39,6 +39,11 @@ export class LoginService {
     return id.includes('@') ? this.deps.accounts.findByEmail(id) : [];
   }
 
+  /**
+   * Checks the password against every account the id can mean. Each check first takes a slot per login id,
+   * account and IP (FailureLimiter.begin): a burst can never get more checks past the limits than they allow,
+   * and a success forgives only failures already finished, not guesses still in flight.
+   */
   async authenticate(loginId: string, password: string, ip: string): Promise<LoginResult> {
     const { limiter, hasher, perAccount, perIp } = this.deps;
     const idSubject = `id:${digest(normaliseLoginId(loginId))}`;
@@ -46,34 +51,41 @@ export class LoginService {
     const candidates = await this.candidates(loginId);
     const accountSubjects = candidates.map((a) => `acct:${a.id}`);
 
-    const lockedUntil = await limiter.lockedUntil(ipSubject, idSubject, ...accountSubjects);
-    if (lockedUntil !== null) {
+    const attempt = await limiter.begin([
+      { subject: ipSubject, policy: perIp },
+      { subject: idSubject, policy: perAccount },
+      ...accountSubjects.map((subject) => ({ subject, policy: perAccount })),
+    ]);
+    if (attempt.kind === 'locked') {
       await hasher.verifyNothing(password);
-      return { kind: 'locked', until: lockedUntil };
+      return { kind: 'locked', until: attempt.until };
     }
 
     const matches: Account[] = [];
-    if (candidates.length === 0) await hasher.verifyNothing(password);
-    for (const account of candidates) {
-      const ok = account.passwordHash
-        ? await hasher.verify(account.passwordHash, password)
-        : await hasher.verifyNothing(password);
-      if (ok) matches.push(account);
+    try {
+      if (candidates.length === 0) await hasher.verifyNothing(password);
+      for (const account of candidates) {
+        const ok = account.passwordHash
+          ? await hasher.verify(account.passwordHash, password)
+          : await hasher.verifyNothing(password);
+        if (ok) matches.push(account);
+      }
+    } catch (err) {
+      await limiter.release(attempt.ticket).catch(() => undefined);
+      throw err;
     }
 
     if (matches.length === 0) {
-      const lockEnds = await Promise.all([
-        limiter.recordFailure(ipSubject, perIp),
-        limiter.recordFailure(idSubject, perAccount),
-        ...accountSubjects.map((s) => limiter.recordFailure(s, perAccount)),
-      ]);
-      const until = Math.max(0, ...lockEnds.map((l) => l ?? 0));
-      return until > 0 ? { kind: 'locked', until } : { kind: 'invalid' };
+      const until = await limiter.fail(attempt.ticket);
+      return until !== null ? { kind: 'locked', until } : { kind: 'invalid' };
     }
-    if (candidates.length > 1) return { kind: 'ambiguousEmail' };
+    if (candidates.length > 1) {
+      await limiter.release(attempt.ticket);
+      return { kind: 'ambiguousEmail' };
+    }
 
     const account = matches[0]!;
-    await limiter.reset(perAccount, idSubject, `acct:${account.id}`);
+    await limiter.succeed(attempt.ticket, [idSubject, `acct:${account.id}`]);
     return { kind: 'ok', account };
   }
 }

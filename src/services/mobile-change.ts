@@ -2,7 +2,7 @@
 // employees and sub-brokers change their own. The new number counts as a new authenticator: a code goes to the
 // NEW number, and only its confirmation stores it (E.164) and writes `mobile.changed` to the audit log.
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import type { Account, AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { KvStore } from '../stores/kv-store.js';
@@ -54,15 +54,26 @@ export class MobileChangeService {
   }
 
   /** Checks the right and the number, then sends a code to the NEW number (caps and cool-down as for SMS codes). */
-  async requestMobileChange(actor: Account, accountId: string, newMobile: string, ip = 'unknown'): Promise<{ mobileMasked: string; expiresAt: number }> {
+  async requestMobileChange(actor: Account, accountId: string, newMobile: string, ip = 'unknown'): Promise<{ mobileMasked: string; expiresAt: number; delivery: 'sent' | 'unknown' }> {
     const target = await this.authorised(actor, accountId);
     const e164 = normaliseMobile(newMobile);
     if (!e164) throw new AppError('mobile.invalid', 400);
     if (e164 === target.mobile) throw new AppError('mobile.unchanged', 400);
-    const sent = await this.deps.codes.send({ purpose: 'mobile_change', flowId: target.id, subject: target.id, accountId: target.id, to: e164, ip });
-    const pending: PendingChange = { newMobile: e164, actorId: actor.id, requestedAt: this.deps.clock.now() };
-    await this.deps.kv.set(this.key(target.id), JSON.stringify(pending), Math.max(1, sent.expiresAt - this.deps.clock.now()));
-    return { mobileMasked: maskMobile(e164), expiresAt: sent.expiresAt };
+    const now = this.deps.clock.now();
+    let expiresAt: number;
+    let delivery: 'sent' | 'unknown' = 'sent';
+    try {
+      // The number travels with the code (one record): a confirmation stores exactly the number its code went to.
+      ({ expiresAt } = await this.deps.codes.send({ purpose: 'mobile_change', flowId: target.id, subject: target.id, accountId: target.id, to: e164, ip, data: e164 }));
+    } catch (err) {
+      // No answer from the provider: the SMS may still arrive, and its code must then work; anything else went nowhere.
+      if (!isAppError(err) || err.code !== 'sms.deliveryUnknown') throw err;
+      delivery = 'unknown';
+      expiresAt = now + this.deps.codes.settings.codeTtlMs;
+    }
+    const pending: PendingChange = { newMobile: e164, actorId: actor.id, requestedAt: now };
+    await this.deps.kv.set(this.key(target.id), JSON.stringify(pending), Math.max(1, expiresAt - now));
+    return { mobileMasked: maskMobile(e164), expiresAt, delivery };
   }
 
   /** Accepts the code sent to the new number once, stores the number and audits the change (old and new masked). */
@@ -70,9 +81,11 @@ export class MobileChangeService {
     if (opts.actor) await this.authorised(opts.actor, accountId);
     const raw = await this.deps.kv.get(this.key(accountId));
     if (!raw) throw new AppError('mobile.noPendingChange', 410);
-    const pending = JSON.parse(raw) as PendingChange;
-    await this.deps.codes.verify({ purpose: 'mobile_change', flowId: accountId, subject: accountId, code });
-    await this.deps.kv.del(this.key(accountId));
+    const verified = await this.deps.codes.verify({ purpose: 'mobile_change', flowId: accountId, subject: accountId, code });
+    if (!verified.data) throw new AppError('mobile.noPendingChange', 410);
+    // Who asked for it is looked up after the code; the number itself comes from the code's own record.
+    const pending: PendingChange = { ...(JSON.parse((await this.deps.kv.take(this.key(accountId))) ?? raw) as PendingChange), newMobile: verified.data };
+
     const before = await this.deps.accounts.findById(accountId);
     const now = this.deps.clock.now();
     const updated = await this.deps.accounts.update(accountId, { mobile: pending.newMobile }, now);

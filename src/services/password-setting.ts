@@ -94,7 +94,7 @@ export class PasswordSettingService {
     const { codes, policy } = this.deps;
     if (!input.code.trim() || !input.password || !input.repeat) throw new AppError('password.missingFields', 400);
     if (input.password !== input.repeat) throw new AppError('password.mismatch', 400);
-    const codeId = await codes.verify({ purpose: 'password', flowId: flow.id, subject: flow.subject, code: input.code }, false);
+    const { id: codeId } = await codes.verify({ purpose: 'password', flowId: flow.id, subject: flow.subject, code: input.code }, false);
     const account = flow.accountId ? await this.deps.accounts.findById(flow.accountId) : null;
     if (!account) throw new AppError('sms.expired', 410);
     const problem = policy.check(input.password, { accessNumber: account.accessNumber, email: account.email, loginId: flow.loginId });

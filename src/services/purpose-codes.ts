@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SmsChannel } from '../channels/sms-channel.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { KvStore } from '../stores/kv-store.js';
 
@@ -47,7 +47,22 @@ interface StoredCode {
   codeHash: string;
   sentAt: number;
   expiresAt: number;
+  /** What the code confirms besides the flow (e.g. the new mobile number), bound to it in the same record. */
+  data?: string | null;
+  /** What became of the SMS: being handed over, accepted by the provider, not accepted, or no answer (it may arrive). */
+  delivery?: Delivery;
+}
+
+/** 'sent' = the provider accepted it (or, without a recipient, nothing was to be sent). */
+export type Delivery = 'sending' | 'sent' | 'failed' | 'unknown';
+
+export interface CurrentCode {
+  sentAt: number;
+  expiresAt: number;
   void: boolean;
+  delivery: Delivery;
+  /** When a new code may be asked for (the end of the cool-down). */
+  resendAt: number;
 }
 
 export interface SendCodeInput {
@@ -64,6 +79,13 @@ export interface SendCodeInput {
   /** The number on file (or, for a mobile change, the new number). null = check and count everything, send nothing. */
   to: string | null;
   ip: string;
+  /** Stored with the code and returned by verify(), so what the code confirms cannot be swapped meanwhile. */
+  data?: string | null;
+}
+
+export interface VerifiedCode {
+  id: string;
+  data: string | null;
 }
 
 const HOUR = 3600_000;
@@ -84,90 +106,134 @@ export class PurposeCodeService {
   }
 
   private key = (purpose: CodePurpose, flowId: string) => `pcode:${purpose}:${flowId}`;
+  private triesKey = (codeId: string) => `pcode:tries:${codeId}`;
+  private usedKey = (codeId: string) => `pcode:used:${codeId}`;
 
-  /** The code last sent for this flow, if any (also when expired or void). */
-  async current(purpose: CodePurpose, flowId: string): Promise<{ sentAt: number; expiresAt: number; void: boolean } | null> {
+  /** The code last sent for this flow, if any (also when expired, void or not delivered). */
+  async current(purpose: CodePurpose, flowId: string): Promise<CurrentCode | null> {
     const raw = await this.deps.kv.get(this.key(purpose, flowId));
     if (!raw) return null;
     const stored = JSON.parse(raw) as StoredCode;
-    return { sentAt: stored.sentAt, expiresAt: stored.expiresAt, void: stored.void };
+    const tries = Number((await this.deps.kv.get(this.triesKey(stored.id))) ?? 0);
+    return {
+      sentAt: stored.sentAt,
+      expiresAt: stored.expiresAt,
+      void: tries >= this.settings.maxTries,
+      delivery: stored.delivery ?? 'sent',
+      resendAt: stored.sentAt + this.settings.resendCooldownMs,
+    };
   }
 
-  /** Sends a new code for this flow (cool-down and caps first); with `to: null` nothing is sent, but all is counted. */
+  /**
+   * Sends a new code for this flow (cool-down and caps first); with `to: null` nothing is sent, but all is counted.
+   * Every refusal says that nothing was sent and from when to try again (`retryAt`, epoch ms, in the error's params):
+   * sms.resendTooSoon (cool-down), sms.tooMany (a cap; until the end of its hour or day), sms.notSent (the provider did
+   * not accept it; the caps are given back), sms.deliveryUnknown (no answer from the provider: the SMS may still arrive,
+   * and its code then works).
+   */
   async send(input: SendCodeInput): Promise<{ sentAt: number; expiresAt: number }> {
     const { kv, sms, clock, random } = this.deps;
     const s = this.settings;
     const now = clock.now();
     const p = input.purpose;
 
-    // The cool-down is taken atomically (SET NX), so two simultaneous requests cannot both send; a record left by the
-    // store's own expiry lag is judged by its time (the injected clock) and then replaced.
-    const coolKey = `pcode:${p}:cool:${input.subject}`;
+    // The cool-down is taken atomically (SET NX). A record the store has not yet expired although the injected clock
+    // says it ran out is replaced by compare-and-set, so of simultaneous requests again only one goes on.
+    // A login code's cool-down belongs to that login (a new login sends its first code at once); the others' to the subject.
+    const coolKey = `pcode:${p}:cool:${p === 'login' ? `flow:${input.flowId}` : input.subject}`;
+    const resendAt = now + s.resendCooldownMs;
     if (!(await kv.setIfAbsent(coolKey, String(now), s.resendCooldownMs))) {
-      const last = Number((await kv.get(coolKey)) ?? 0);
-      if (last && now - last < s.resendCooldownMs) {
-        throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil((s.resendCooldownMs - (now - last)) / 1000) });
+      const last = await kv.get(coolKey);
+      const waitMs = s.resendCooldownMs - (now - Number(last ?? 0));
+      if (last !== null && waitMs > 0) throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil(waitMs / 1000), retryAt: now + waitMs });
+      if (!(await kv.compareAndSet(coolKey, last, String(now), s.resendCooldownMs))) {
+        throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil(s.resendCooldownMs / 1000), retryAt: resendAt });
       }
-      await kv.set(coolKey, String(now), s.resendCooldownMs);
     }
-    const caps: [string, number, number][] = [
-      [`pcode:${p}:n:acc:${input.subject}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerAccountPerHour],
-      [`pcode:${p}:n:acc:${input.subject}:d${Math.floor(now / DAY)}`, DAY, s.maxPerAccountPerDay],
-      [`pcode:${p}:n:ip:${input.ip}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerIpPerHour],
-      [`pcode:${p}:n:ip:${input.ip}:d${Math.floor(now / DAY)}`, DAY, s.maxPerIpPerDay],
+    const hourEnd = (Math.floor(now / HOUR) + 1) * HOUR;
+    const dayEnd = (Math.floor(now / DAY) + 1) * DAY;
+    const caps: [string, number, number, number][] = [
+      [`pcode:${p}:n:acc:${input.subject}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerAccountPerHour, hourEnd],
+      [`pcode:${p}:n:acc:${input.subject}:d${Math.floor(now / DAY)}`, DAY, s.maxPerAccountPerDay, dayEnd],
+      [`pcode:${p}:n:ip:${input.ip}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerIpPerHour, hourEnd],
+      [`pcode:${p}:n:ip:${input.ip}:d${Math.floor(now / DAY)}`, DAY, s.maxPerIpPerDay, dayEnd],
     ];
-    for (const [key, ttl, max] of caps) {
-      if ((await kv.incr(key, ttl)) > max) throw new AppError('sms.tooMany', 429);
+    // INCR before the check: simultaneous sends can never pass a cap together.
+    const counted: string[] = [];
+    for (const [key, ttl, max, end] of caps) {
+      counted.push(key);
+      if ((await kv.incr(key, ttl)) > max) {
+        // Nothing goes out: the cool-down just taken is given back (only if still ours), so the page names the cap.
+        await kv.compareAndSet(coolKey, String(now), '0', 1);
+        throw new AppError('sms.tooMany', 429, { retryAt: end });
+      }
     }
 
     const id = `pc_${random.token(18)}`;
     // Without a recipient the stored hash is of a random secret nobody knows: every code is "wrong".
     const code = input.to ? random.digits(s.codeDigits) : random.token(24);
-    const stored: StoredCode = { id, subject: input.subject, codeHash: hashCode(id, code).toString('base64url'), sentAt: now, expiresAt: now + s.codeTtlMs, void: false };
-    await kv.set(this.key(p, input.flowId), JSON.stringify(stored), s.codeTtlMs);
+    const stored: StoredCode = {
+      id,
+      subject: input.subject,
+      codeHash: hashCode(id, code).toString('base64url'),
+      sentAt: now,
+      expiresAt: now + s.codeTtlMs,
+      data: input.data ?? null,
+      delivery: input.to ? 'sending' : 'sent',
+    };
+    const key = this.key(p, input.flowId);
+    await kv.set(key, JSON.stringify(stored), s.codeTtlMs);
     if (input.to) {
       const text = TEXTS[p](code, Math.round(s.codeTtlMs / 60_000));
-      await sms.send({ to: input.to, text, purpose: p, idempotencyKey: id, ...(input.accountId ? { accountId: input.accountId } : {}) });
+      try {
+        await sms.send({ to: input.to, text, purpose: p, idempotencyKey: id, ...(input.accountId ? { accountId: input.accountId } : {}) });
+      } catch (err) {
+        const unknown = isAppError(err) && err.code === 'sms.deliveryUnknown';
+        await this.mark(key, stored, unknown ? 'unknown' : 'failed');
+        if (!unknown) await Promise.all(counted.map((k) => kv.decrBy(k, 1))); // nothing went out: it costs no cap
+        throw new AppError(unknown ? 'sms.deliveryUnknown' : 'sms.notSent', 503, { retryAt: resendAt });
+      }
+      await this.mark(key, stored, 'sent');
     }
     return { sentAt: now, expiresAt: stored.expiresAt };
   }
 
+  /** Records what became of the SMS, only while the record is still this code's (compare-and-set). */
+  private async mark(key: string, stored: StoredCode, delivery: Delivery): Promise<void> {
+    const ttl = stored.expiresAt - this.deps.clock.now();
+    if (ttl > 0) await this.deps.kv.compareAndSet(key, JSON.stringify(stored), JSON.stringify({ ...stored, delivery }), ttl);
+  }
+
   /**
-   * Checks the code of this flow; throws sms.expired, sms.wrong or sms.tooManyTries. Wrong codes count as tries.
-   * With `consume` (the default) a right code is used up; without, it stays valid for a later consume() of the
-   * returned code id.
+   * Checks the code of this flow; throws sms.expired, sms.wrong or sms.tooManyTries. Every check counts as a try
+   * BEFORE it compares (one atomic INCR decides): of any number of simultaneous checks at most `maxTries` are ever
+   * compared; a right code gives its try back. With `consume` (the default) a right code is used up exactly once (SET NX); without, it stays valid
+   * for a later consume() of the returned code id. Returns the code id and the data sent with it.
    */
-  async verify(input: { purpose: CodePurpose; flowId: string; subject: string; code: string }, consume = true): Promise<string> {
+  async verify(input: { purpose: CodePurpose; flowId: string; subject: string; code: string }, consume = true): Promise<VerifiedCode> {
     const { kv, clock } = this.deps;
     const s = this.settings;
-    const key = this.key(input.purpose, input.flowId);
-    const raw = await kv.get(key);
+    const raw = await kv.get(this.key(input.purpose, input.flowId));
     if (!raw) throw new AppError('sms.expired', 410);
     const stored = JSON.parse(raw) as StoredCode;
     if (stored.subject !== input.subject) throw new AppError('sms.expired', 410);
-    if (stored.void) throw new AppError('sms.tooManyTries', 429);
-    if (clock.now() >= stored.expiresAt) throw new AppError('sms.expired', 410);
-    if ((await kv.get(`pcode:used:${stored.id}`)) !== null) throw new AppError('sms.expired', 410);
+    if (clock.now() >= stored.expiresAt || stored.delivery === 'failed') throw new AppError('sms.expired', 410);
+    const tries = await kv.incr(this.triesKey(stored.id), s.codeTtlMs);
+    if (tries > s.maxTries) throw new AppError('sms.tooManyTries', 429);
     const given = hashCode(stored.id, String(input.code).replace(/\s+/g, ''));
     if (!timingSafeEqual(Buffer.from(stored.codeHash, 'base64url'), given)) {
-      const tries = await kv.incr(`pcode:tries:${stored.id}`, s.codeTtlMs);
-      if (tries >= s.maxTries) {
-        await kv.set(key, JSON.stringify({ ...stored, codeHash: '', void: true }), Math.max(1, stored.expiresAt - clock.now()));
-        throw new AppError('sms.tooManyTries', 429);
-      }
+      if (tries >= s.maxTries) throw new AppError('sms.tooManyTries', 429);
       throw new AppError('sms.wrong', 400, { left: s.maxTries - tries });
     }
+    // A right code gives its try back (only someone who has the code can), so e.g. a refused new password costs none.
+    await kv.decrBy(this.triesKey(stored.id), 1);
     if (consume) await this.consume(input.purpose, input.flowId, stored.id);
-    return stored.id;
+    else if ((await kv.get(this.usedKey(stored.id))) !== null) throw new AppError('sms.expired', 410);
+    return { id: stored.id, data: stored.data ?? null };
   }
 
-  /** Uses up the code `codeId` that verify() accepted; only the first call succeeds (single use), later ones get sms.expired. */
-  async consume(purpose: CodePurpose, flowId: string, codeId: string): Promise<void> {
-    const { kv } = this.deps;
-    const key = this.key(purpose, flowId);
-    if (!(await kv.setIfAbsent(`pcode:used:${codeId}`, '1', this.settings.codeTtlMs))) throw new AppError('sms.expired', 410);
-    const raw = await kv.get(key);
-    if (raw && (JSON.parse(raw) as StoredCode).id === codeId) await kv.del(key);
-    await kv.del(`pcode:tries:${codeId}`);
+  /** Uses up the code `codeId` that verify() accepted; only the first call succeeds (SET NX), later ones get sms.expired. */
+  async consume(_purpose: CodePurpose, _flowId: string, codeId: string): Promise<void> {
+    if (!(await this.deps.kv.setIfAbsent(this.usedKey(codeId), '1', this.settings.codeTtlMs))) throw new AppError('sms.expired', 410);
   }
 }

@@ -50,8 +50,8 @@ export class RememberedBrowserService {
       const limit = Math.min(record.expiresAt, record.createdAt + intervalDays * DAY);
       if (record.accountId !== accountId || now >= limit) return false;
       record.lastUsedAt = now;
-      await this.deps.kv.set(this.key(accountId, id), JSON.stringify(record), limit - now);
-      return true;
+      // SET XX: a record ended meanwhile (new password, removed device) is never brought back, and then not honoured.
+      return await this.deps.kv.setIfPresent(this.key(accountId, id), JSON.stringify(record), limit - now);
     } catch {
       return false;
     }
@@ -79,11 +79,14 @@ export class RememberedBrowserService {
     await this.deps.kv.srem(this.indexKey(accountId), id);
   }
 
-  /** Ends every remembered browser of the account (new password, removed device, "this wasn't me"). */
+  /**
+   * Ends every remembered browser of the account (new password, removed device, "this wasn't me"). Only the ended
+   * ids leave the index: one remembered at the same moment stays listed, so it can still be seen and ended.
+   */
   async endAll(accountId: string): Promise<number> {
     const ids = await this.deps.kv.smembers(this.indexKey(accountId));
     if (ids.length) await this.deps.kv.del(...ids.map((id) => this.key(accountId, id)));
-    await this.deps.kv.del(this.indexKey(accountId));
+    await Promise.all(ids.map((id) => this.deps.kv.srem(this.indexKey(accountId), id)));
     return ids.length;
   }
 }

@@ -16,7 +16,8 @@ export interface StatementLine {
   /** The access number of the account the SMS went to (null if the account no longer exists). */
   accessNumber: string | null;
   purpose: SmsPurpose;
-  providerMessageId: string;
+  /** null for an unsettled line (the provider's answer was lost). */
+  providerMessageId: string | null;
   netCents: number;
 }
 
@@ -33,7 +34,13 @@ export interface SmsStatement {
   netCents: number;
   vatCents: number;
   grossCents: number;
+  /** The billed SMS: the provider accepted them. */
   lines: StatementLine[];
+  /**
+   * SMS handed to the provider whose acceptance is not known yet (not billed, not in the totals): they are billed
+   * once settled as accepted, or dropped when settled as failed.
+   */
+  unsettled: StatementLine[];
 }
 
 export interface QuarterRange {
@@ -104,7 +111,7 @@ export class SmsStatementService {
     for (const line of ledgerLines) {
       if (!accessNumbers.has(line.accountId)) accessNumbers.set(line.accountId, (await this.deps.accounts.findById(line.accountId))?.accessNumber ?? null);
     }
-    const lines: StatementLine[] = ledgerLines.map((l) => ({
+    const asLine = (l: (typeof ledgerLines)[number]): StatementLine => ({
       id: l.id,
       at: new Date(l.at).toISOString(),
       accountId: l.accountId,
@@ -112,7 +119,9 @@ export class SmsStatementService {
       purpose: l.purpose,
       providerMessageId: l.providerMessageId,
       netCents: l.netCents,
-    }));
+    });
+    const lines = ledgerLines.filter((l) => l.state === 'accepted').map(asLine);
+    const unsettled = ledgerLines.filter((l) => l.state === 'unknown').map(asLine);
     const netCents = lines.reduce((sum, l) => sum + l.netCents, 0);
     const vatCents = vatCentsOf(netCents, this.deps.vatPercent);
     return {
@@ -126,6 +135,7 @@ export class SmsStatementService {
       vatCents,
       grossCents: netCents + vatCents,
       lines,
+      unsettled,
     };
   }
 }
@@ -148,14 +158,19 @@ function cell(value: string): string {
 
 /**
  * Semicolon-separated with a header row, one row per SMS (VAT and gross only on the totals), and a totals row
- * `Summe;;;;;<count>;<net>;<vat>;<gross>`; amounts in EUR with a decimal comma; CRLF line ends.
+ * `Summe;;;;;<count>;<net>;<vat>;<gross>`; amounts in EUR with a decimal comma; CRLF line ends. Unsettled SMS follow
+ * the totals under a row `Ungeklärt (nicht berechnet);…;<count>`, each with count 0 and no message id.
  */
 export function toCsv(statement: SmsStatement): string {
   const rows: string[][] = [[...CSV_HEADER]];
   for (const l of statement.lines) {
-    rows.push([l.at, l.accessNumber ?? '', l.accountId, l.purpose, l.providerMessageId, '1', eurosDe(l.netCents), '', '']);
+    rows.push([l.at, l.accessNumber ?? '', l.accountId, l.purpose, l.providerMessageId ?? '', '1', eurosDe(l.netCents), '', '']);
   }
   rows.push(['Summe', '', '', '', '', String(statement.count), eurosDe(statement.netCents), eurosDe(statement.vatCents), eurosDe(statement.grossCents)]);
+  if (statement.unsettled.length) {
+    rows.push(['Ungeklärt (nicht berechnet)', '', '', '', '', String(statement.unsettled.length), '', '', '']);
+    for (const l of statement.unsettled) rows.push([l.at, l.accessNumber ?? '', l.accountId, l.purpose, '', '0', eurosDe(l.netCents), '', '']);
+  }
   return rows.map((r) => r.map(cell).join(';')).join('\r\n') + '\r\n';
 }
 

@@ -11,6 +11,25 @@ export interface KvStore {
   del(...keys: string[]): Promise<void>;
   /** Increments a counter (atomic); the first increment gives the key the expiry `ttlMs`. */
   incr(key: string, ttlMs: number): Promise<number>;
+  /** Lowers a counter by `n` (atomic), never below 0; keeps its expiry. A missing counter stays missing (0). */
+  decrBy(key: string, n: number): Promise<number>;
+  /** Gets and deletes in one step (GETDEL): of simultaneous calls exactly one gets the value. */
+  take(key: string): Promise<string | null>;
+  /** Stores only when the key exists (atomic, SET XX); true when it was replaced. Never brings back a deleted key. */
+  setIfPresent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Replaces the value only while it still equals `expected` (`null`: only while the key does not exist),
+   * in one step; true when this call replaced it.
+   */
+  compareAndSet(key: string, expected: string | null, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Takes one of `max` slots for `member` (atomic): slots whose time ran out (by `now`, epoch ms of the
+   * caller's clock) are freed first; a member holding a slot keeps it, refreshed. False when all slots are taken.
+   * The slot ends at `now + ttlMs` unless released earlier.
+   */
+  claimSlot(key: string, member: string, opts: { max: number; now: number; ttlMs: number }): Promise<boolean>;
+  /** Frees the slot of `member` (no-op when it holds none). */
+  releaseSlot(key: string, member: string): Promise<void>;
   /** Remaining lifetime in ms, or null when the key does not exist or never expires. */
   ttl(key: string): Promise<number | null>;
   /** Adds a member to a set; the set's expiry is raised to at least `ttlMs`. */

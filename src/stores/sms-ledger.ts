@@ -1,5 +1,14 @@
-// The SMS ledger contract (SMS-4): one line per SMS actually sent, keyed by its idempotency key; amounts in integer cents.
+// The SMS ledger contract (SMS-4): one line per SMS handed to the provider, recorded BEFORE sending and keyed by its
+// idempotency key, with what became of it; only accepted lines are billed. Amounts in integer cents.
 import type { SmsPurpose } from '../channels/sms-channel.js';
+
+/**
+ * accepted: the provider took the message (billed); failed: it did not (never billed); unknown: no answer yet —
+ * settled later by retrying with the same idempotency key (the provider deduplicates), shown as unsettled until then.
+ */
+export type SmsLedgerState = 'accepted' | 'unknown' | 'failed';
+
+export type SmsSettlement = { state: 'accepted'; providerMessageId: string; at: number } | { state: 'failed' };
 
 export interface SmsLedgerLine {
   id: string;
@@ -10,11 +19,13 @@ export interface SmsLedgerLine {
   /** The broker charged (SMS-4). */
   brokerId: string;
   purpose: SmsPurpose;
-  /** Milliseconds since the epoch: when the provider accepted the message. */
+  /** Milliseconds since the epoch: when the message was handed over, and once accepted, when the provider accepted it. */
   at: number;
-  providerMessageId: string;
-  /** Net price in euro cents (integer). */
+  /** The provider's id, once it accepted the message; null before. */
+  providerMessageId: string | null;
+  /** Net price in euro cents (integer); billed only in state `accepted`. */
   netCents: number;
+  state: SmsLedgerState;
 }
 
 export type NewSmsLedgerLine = Omit<SmsLedgerLine, 'id'>;
@@ -25,7 +36,15 @@ export interface SmsLedger {
    * returns the line stored first with `created: false`.
    */
   record(line: NewSmsLedgerLine): Promise<{ line: SmsLedgerLine; created: boolean }>;
-  /** The lines charged to `brokerId` with `fromMs <= at < toMs`, oldest first (equal times: recorded first). */
+  /**
+   * Settles the line of `idempotencyKey` in one atomic step: `unknown` or `failed` → `accepted` (with the provider's
+   * id), `unknown` → `failed`. An accepted line never changes (it is billed exactly once). Returns the line as it
+   * is afterwards, or null when there is none.
+   */
+  settle(idempotencyKey: string, settlement: SmsSettlement): Promise<SmsLedgerLine | null>;
+  /** Every line still `unknown`, oldest first. */
+  listUnsettled(): Promise<SmsLedgerLine[]>;
+  /** The lines charged to `brokerId` with `fromMs <= at < toMs` (every state), oldest first (equal times: recorded first). */
   listForBroker(brokerId: string, fromMs: number, toMs: number): Promise<SmsLedgerLine[]>;
 }
 
@@ -33,7 +52,9 @@ export interface SmsLedger {
 export function assertValidLedgerLine(line: NewSmsLedgerLine): void {
   if (!Number.isSafeInteger(line.netCents) || line.netCents < 0) throw new TypeError(`netCents must be a non-negative integer: ${line.netCents}`);
   if (!Number.isFinite(line.at)) throw new TypeError('at must be a time');
-  for (const field of ['idempotencyKey', 'accountId', 'brokerId', 'providerMessageId'] as const) {
+  for (const field of ['idempotencyKey', 'accountId', 'brokerId'] as const) {
     if (typeof line[field] !== 'string' || line[field] === '') throw new TypeError(`${field} is required`);
   }
+  if (!['accepted', 'unknown', 'failed'].includes(line.state)) throw new TypeError(`state must be accepted, unknown or failed: ${String(line.state)}`);
+  if (line.state === 'accepted' && (typeof line.providerMessageId !== 'string' || line.providerMessageId === '')) throw new TypeError('providerMessageId is required once accepted');
 }

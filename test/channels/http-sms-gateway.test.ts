@@ -1,7 +1,5 @@
 // The HTTP SMS gateway against a local server playing the provider (SMS-5): success, slow, failing and duplicated
 // answers; behind the ledger decorator exactly one line per message actually sent (SMS-4).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { HttpSmsGateway } from '../../src/channels/http-sms-gateway.js';
 import type { SmsMessage } from '../../src/channels/sms-channel.js';
@@ -12,75 +10,13 @@ import { cryptoRandom } from '../../src/shared/random.js';
 import { MemorySmsLedger } from '../../src/stores/memory/sms-ledger.js';
 import type { MemoryAccountStore } from '../../src/stores/memory/account-store.js';
 import { smsAccounts } from '../helpers/sms-accounts.js';
+import { FakeSmsProvider as FakeProvider } from '../helpers/fake-sms-provider.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container.js';
 import { createLogger } from '../../src/shared/logger.js';
-
-type Behaviour = 'ok' | 'okWithId' | 'okNoId' | 'slow' | 'fail500' | 'tooMany' | 'refuse400' | 'hangUp';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: { to: string; text: string; sender: string; reference: string };
-}
-
-/** The fake provider: sends each Idempotency-Key once (later requests with it get the first answer), like a real one should. */
-class FakeProvider {
-  readonly received: Received[] = [];
-  /** Messages the provider actually sent to phones. */
-  readonly sent = new Map<string, { messageId: string; body: Received['body'] }>();
-  /** What the next requests get, in order; then 'ok'. */
-  script: Behaviour[] = [];
-  slowMs = 600;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1/messages`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((r) => this.server.close(r));
-  }
-
-  reset(): void {
-    this.received.length = 0;
-    this.sent.clear();
-    this.script = [];
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'];
-    this.received.push({ headers: req.headers, body });
-    const behaviour = this.script.shift() ?? 'ok';
-    const reply = (status: number, json: unknown) => {
-      if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(json));
-    };
-    if (behaviour === 'hangUp') return void req.socket.destroy();
-    if (behaviour === 'fail500') return reply(500, { error: 'internal' });
-    if (behaviour === 'tooMany') return reply(429, { error: 'slow down' });
-    if (behaviour === 'refuse400') return reply(400, { error: 'invalid number' });
-    const key = String(req.headers['idempotency-key']);
-    let message = this.sent.get(key);
-    if (!message) {
-      message = { messageId: `prov-${this.sent.size + 1}`, body };
-      this.sent.set(key, message); // sent to the phone now, whether or not our answer arrives in time
-    }
-    if (behaviour === 'slow') await new Promise((r) => setTimeout(r, this.slowMs));
-    if (behaviour === 'okWithId') return reply(201, { id: message.messageId });
-    if (behaviour === 'okNoId') return reply(202, { status: 'queued' });
-    reply(200, { messageId: message.messageId, status: 'queued' });
-  }
-}
 
 const provider = new FakeProvider();
 const clock = new ManualClock(Date.UTC(2026, 10, 22, 9, 0, 0));
@@ -140,7 +76,7 @@ describe('HttpSmsGateway', () => {
     const m = message();
     await channel().send(m);
     expect(await ledgerLines()).toEqual([
-      { id: expect.any(String), idempotencyKey: m.idempotencyKey, accountId: 'customer', brokerId: 'broker', purpose: 'login', at: clock.now(), providerMessageId: 'prov-1', netCents: 10 },
+      { id: expect.any(String), idempotencyKey: m.idempotencyKey, accountId: 'customer', brokerId: 'broker', purpose: 'login', at: clock.now(), providerMessageId: 'prov-1', netCents: 10, state: 'accepted' },
     ]);
   });
 
@@ -157,7 +93,7 @@ describe('HttpSmsGateway', () => {
     expect(warnings).toContainEqual(expect.objectContaining({ idempotencyKey: m.idempotencyKey, attempt: 1, reason: 'timeout' }));
   });
 
-  it('failing: 500 three times is an error after three attempts with one key, and nothing is recorded', async () => {
+  it('failing: 500 three times is an error after three attempts with one key; the line is marked failed, nothing billed', async () => {
     provider.script = ['fail500', 'fail500', 'fail500'];
     const m = message();
     const error = await channel().send(m).catch((e: unknown) => e);
@@ -166,7 +102,7 @@ describe('HttpSmsGateway', () => {
     expect(provider.received).toHaveLength(3);
     expect(new Set(provider.received.map((r) => r.headers['idempotency-key']))).toEqual(new Set([m.idempotencyKey]));
     expect(provider.sent.size).toBe(0);
-    expect(await ledgerLines()).toEqual([]);
+    expect(await ledgerLines()).toEqual([expect.objectContaining({ idempotencyKey: m.idempotencyKey, state: 'failed', providerMessageId: null })]);
   });
 
   it('retries a 429 and a dropped connection, then succeeds once', async () => {
@@ -176,21 +112,21 @@ describe('HttpSmsGateway', () => {
     expect(await ledgerLines()).toHaveLength(1);
   });
 
-  it('a 4xx refusal is not retried: sms.gatewayRefused (502), nothing recorded', async () => {
+  it('a 4xx refusal is not retried: sms.gatewayRefused (502), the line marked failed', async () => {
     provider.script = ['refuse400'];
     const error = await channel().send(message()).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'sms.gatewayRefused', status: 502 });
     expect(provider.received).toHaveLength(1);
-    expect(await ledgerLines()).toEqual([]);
+    expect((await ledgerLines()).map((l) => l.state)).toEqual(['failed']);
   });
 
-  it('duplicated: the same key sent twice (the provider answers both) keeps one message and one ledger line', async () => {
+  it('duplicated: the same key sent twice keeps one message and one ledger line (the second is answered from the ledger)', async () => {
     const m = message();
     const sms = channel();
     const first = await sms.send(m);
     const second = await sms.send({ ...m });
     expect(second).toEqual(first);
-    expect(provider.received).toHaveLength(2);
+    expect(provider.received).toHaveLength(1);
     expect(provider.sent.size).toBe(1);
     expect(await ledgerLines()).toHaveLength(1);
   });

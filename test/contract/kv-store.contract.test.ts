@@ -157,6 +157,68 @@ function kvStoreContract(name: string, create: () => KvHarness) {
       expect(await store.ttl('s')).toBeNull();
     });
 
+    it('decrBy lowers a counter, never below 0, keeps its expiry and creates nothing', async () => {
+      expect(await store.decrBy('missing', 1)).toBe(0);
+      expect(await store.get('missing')).toBeNull();
+      await store.incr('n', 60_000);
+      await store.incr('n', 60_000);
+      await store.incr('n', 60_000);
+      expect(await store.decrBy('n', 2)).toBe(1);
+      expect(await store.decrBy('n', 5)).toBe(0);
+      expect(await store.get('n')).toBe('0');
+      expect(await store.ttl('n')).toBeGreaterThan(50_000);
+      expect(await store.incr('n', 60_000)).toBe(1);
+    });
+
+    it('take returns the value once and deletes it; of many simultaneous takes exactly one gets it', async () => {
+      expect(await store.take('missing')).toBeNull();
+      await store.set('k', 'v', 60_000);
+      const results = await Promise.all(Array.from({ length: 40 }, () => store.take('k')));
+      expect(results.filter((r) => r === 'v')).toHaveLength(1);
+      expect(results.filter((r) => r === null)).toHaveLength(39);
+      expect(await store.get('k')).toBeNull();
+    });
+
+    it('setIfPresent replaces an existing key only, and never brings back a deleted one', async () => {
+      expect(await store.setIfPresent('k', 'v', 60_000)).toBe(false);
+      expect(await store.get('k')).toBeNull();
+      await store.set('k', 'v1', 60_000);
+      expect(await store.setIfPresent('k', 'v2', 30_000)).toBe(true);
+      expect(await store.get('k')).toBe('v2');
+      expect(await store.ttl('k')).toBeLessThanOrEqual(30_000);
+      await store.del('k');
+      expect(await store.setIfPresent('k', 'v3', 60_000)).toBe(false);
+      expect(await store.get('k')).toBeNull();
+    });
+
+    it('compareAndSet replaces only the expected value (or a missing key), one winner under concurrency', async () => {
+      expect(await store.compareAndSet('k', 'x', 'v', 60_000)).toBe(false);
+      expect(await store.compareAndSet('k', null, 'v1', 60_000)).toBe(true);
+      expect(await store.compareAndSet('k', null, 'v2', 60_000)).toBe(false);
+      expect(await store.compareAndSet('k', 'v0', 'v2', 60_000)).toBe(false);
+      expect(await store.get('k')).toBe('v1');
+      const wins = await Promise.all(Array.from({ length: 40 }, (_, i) => store.compareAndSet('k', 'v1', `w${i}`, 60_000)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect(await store.get('k')).toBe(`w${wins.indexOf(true)}`);
+    });
+
+    it('claimSlot gives at most max slots at once, also to simultaneous callers; released and ended slots free up', async () => {
+      const now = 1_000_000;
+      const claims = await Promise.all(Array.from({ length: 30 }, (_, i) => store.claimSlot('slots', `m${i}`, { max: 3, now, ttlMs: 60_000 })));
+      expect(claims.filter(Boolean)).toHaveLength(3);
+      const holders = claims.flatMap((won, i) => (won ? [`m${i}`] : []));
+      // A holder claiming again keeps its slot; nobody else gets one.
+      expect(await store.claimSlot('slots', holders[0]!, { max: 3, now, ttlMs: 60_000 })).toBe(true);
+      expect(await store.claimSlot('slots', 'other', { max: 3, now, ttlMs: 60_000 })).toBe(false);
+      await store.releaseSlot('slots', holders[1]!);
+      await store.releaseSlot('slots', 'not-a-holder');
+      expect(await store.claimSlot('slots', 'other', { max: 3, now, ttlMs: 60_000 })).toBe(true);
+      expect(await store.claimSlot('slots', 'late', { max: 3, now: now + 1000, ttlMs: 60_000 })).toBe(false);
+      // By the caller's clock every slot has ended a minute later.
+      expect(await store.claimSlot('slots', 'later', { max: 3, now: now + 61_000, ttlMs: 60_000 })).toBe(true);
+      expect(await store.ttl('slots')).toBeGreaterThan(50_000);
+    });
+
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

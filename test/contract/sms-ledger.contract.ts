@@ -8,7 +8,7 @@ export interface SmsLedgerHandle {
 }
 
 function line(key: string, at: number, overrides: Partial<NewSmsLedgerLine> = {}): NewSmsLedgerLine {
-  return { idempotencyKey: key, accountId: 'acc1', brokerId: 'brk1', purpose: 'login', at, providerMessageId: `msg-${key}`, netCents: 10, ...overrides };
+  return { idempotencyKey: key, accountId: 'acc1', brokerId: 'brk1', purpose: 'login', at, providerMessageId: `msg-${key}`, netCents: 10, state: 'accepted', ...overrides };
 }
 
 export function smsLedgerContract(name: string, makeLedger: () => Promise<SmsLedgerHandle>): void {
@@ -71,6 +71,32 @@ export function smsLedgerContract(name: string, makeLedger: () => Promise<SmsLed
         ['password', 5],
         ['mobile_change', 123_456],
       ]);
+    });
+
+    it('records a hand-over as unknown, settles it once: accepted is never changed again', async () => {
+      const { line: pending } = await ledger.record(line('u1', 1_000, { state: 'unknown', providerMessageId: null }));
+      expect(pending).toMatchObject({ state: 'unknown', providerMessageId: null });
+      expect((await ledger.listUnsettled()).map((l) => l.idempotencyKey)).toEqual(['u1']);
+      const accepted = await ledger.settle('u1', { state: 'accepted', providerMessageId: 'prov-9', at: 2_000 });
+      expect(accepted).toMatchObject({ id: pending.id, state: 'accepted', providerMessageId: 'prov-9', at: 2_000 });
+      expect(await ledger.settle('u1', { state: 'failed' })).toMatchObject({ state: 'accepted', providerMessageId: 'prov-9' });
+      expect(await ledger.settle('u1', { state: 'accepted', providerMessageId: 'other', at: 3_000 })).toMatchObject({ providerMessageId: 'prov-9', at: 2_000 });
+      expect(await ledger.listUnsettled()).toEqual([]);
+      expect(await ledger.settle('missing', { state: 'failed' })).toBeNull();
+    });
+
+    it('an unknown line can fail; simultaneous settlements leave one accepted line', async () => {
+      await ledger.record(line('u2', 1_000, { state: 'unknown', providerMessageId: null }));
+      expect(await ledger.settle('u2', { state: 'failed' })).toMatchObject({ state: 'failed' });
+      await ledger.record(line('u3', 1_000, { state: 'unknown', providerMessageId: null }));
+      const settled = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.settle('u3', { state: 'accepted', providerMessageId: `p${i}`, at: 2_000 })));
+      expect(new Set(settled.map((l) => l!.providerMessageId)).size).toBe(1);
+      expect((await ledger.listForBroker('brk1', 0, 10_000)).filter((l) => l.idempotencyKey === 'u3')).toHaveLength(1);
+    });
+
+    it('refuses an accepted line without the provider id, and an unknown state', async () => {
+      await expect(ledger.record(line('s1', 1, { providerMessageId: null }))).rejects.toThrow();
+      await expect(ledger.record(line('s2', 1, { state: 'sent' as never }))).rejects.toThrow();
     });
 
     it('refuses amounts that are not integer cents', async () => {

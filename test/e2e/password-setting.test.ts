@@ -5,7 +5,7 @@ import * as client from 'openid-client';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { alertText, Browser, type Page } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty, type StartedLogin } from '../helpers/relying-party.js';
-import { DAY, ManualClock, MINUTE, SECOND } from '../../src/shared/clock.js';
+import { DAY, HOUR, ManualClock, MINUTE, SECOND } from '../../src/shared/clock.js';
 import { translate } from '../../src/i18n/messages.js';
 
 const MOBILE = '+4915122222201';
@@ -214,7 +214,7 @@ describe('setting a password', () => {
     clock.advance(10 * SECOND);
     page = await browser.submit(page, '/password/code/resend', {});
     expect(page.status).toBe(429);
-    expect(alertText(page.html)).toBe(de('sms.resendTooSoon', { seconds: 20 }));
+    expect(alertText(page.html)).toBe(de('sms.resendTooSoon', { seconds: 20, retryAt: clock.now() + 20 * SECOND }));
 
     clock.advance(6 * MINUTE);
     page = await setPassword(browser, page, old, NEW_PASSWORD);
@@ -242,7 +242,7 @@ describe('setting a password', () => {
     clock.advance(31 * SECOND);
     const refused = await browser.submit(page, '/password/code/resend', {});
     expect(refused.status).toBe(429);
-    expect(alertText(refused.html)).toBe(de('sms.tooMany'));
+    expect(alertText(refused.html)).toBe(de('sms.tooMany', { retryAt: (Math.floor(clock.now() / HOUR) + 1) * HOUR }));
     expect(sink().list()).toHaveLength(5);
   });
 

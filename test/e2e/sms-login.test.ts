@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { alertText, Browser, type Page } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
-import { DAY, ManualClock, MINUTE, SECOND } from '../../src/shared/clock.js';
+import { DAY, HOUR, ManualClock, MINUTE, SECOND } from '../../src/shared/clock.js';
 import { translate } from '../../src/i18n/messages.js';
 
 const MOBILE = '+4915122222205';
@@ -113,7 +113,7 @@ describe('SMS login', () => {
     clock.advance(10 * SECOND);
     const tooSoon = await browser.submit(page, '/sms/resend', {});
     expect(tooSoon.status).toBe(429);
-    expect(alertText(tooSoon.html)).toBe(de('sms.resendTooSoon', { seconds: 20 }));
+    expect(alertText(tooSoon.html)).toBe(de('sms.resendTooSoon', { seconds: 20, retryAt: clock.now() + 20 * SECOND }));
     expect(idp.container.smsSink!.list()).toHaveLength(1);
 
     clock.advance(21 * SECOND);
@@ -135,7 +135,7 @@ describe('SMS login', () => {
     clock.advance(31 * SECOND);
     const refused = await browser.submit(current, '/sms/resend', {});
     expect(refused.status).toBe(429);
-    expect(alertText(refused.html)).toBe(de('sms.tooMany'));
+    expect(alertText(refused.html)).toBe(de('sms.tooMany', { retryAt: (Math.floor(clock.now() / HOUR) + 1) * HOUR }));
     expect(idp.container.smsSink!.list()).toHaveLength(5);
   });
 

@@ -1,4 +1,5 @@
-// SMS codes: two simultaneous sends for one account never both go out (atomic cool-down), on a real Redis.
+// SMS codes: the resend cool-down belongs to one login and is taken atomically, also when the store has not yet
+// expired a cool-down the injected clock says is over (compare-and-set), on a real Redis.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { PurposeCodeService } from '../../src/services/purpose-codes.js';
 import { MemorySmsSink } from '../../src/channels/memory-sms-sink.js';
@@ -13,19 +14,26 @@ afterAll(async () => {
 });
 
 describe('PurposeCodeService', () => {
-  it('sends once when two requests for the same account arrive together; the other is told to wait', async () => {
+  it('sends once when 30 requests for the same login arrive together; the others are told to wait; another login sends at once', async () => {
     const clock = new ManualClock();
     const sink = new MemorySmsSink(clock, cryptoRandom);
-    const codes = new PurposeCodeService({ kv: new RedisKvStore(redis), sms: sink, clock, random: cryptoRandom });
+    const codes = new PurposeCodeService({ kv: new RedisKvStore(redis), sms: sink, clock, random: cryptoRandom, settings: { maxPerAccountPerHour: 100, maxPerAccountPerDay: 100, maxPerIpPerHour: 100, maxPerIpPerDay: 100 } });
     const send = (flowId: string) => codes.send({ purpose: 'login', flowId, subject: 'acc_1', accountId: 'acc_1', to: '+4915122222201', ip: '198.51.100.7' });
-    const results = await Promise.allSettled([send('uid-a'), send('uid-b')]);
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => send('uid-a')));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(refused.reason).toMatchObject({ code: 'sms.resendTooSoon', status: 429 });
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { code: string; params: { retryAt: number } });
+    expect(refused).toHaveLength(29);
+    expect(refused.every((e) => e.code === 'sms.resendTooSoon' && e.params.retryAt === clock.now() + 30_000)).toBe(true);
     expect(sink.list()).toHaveLength(1);
 
-    clock.advance(31_000);
-    await expect(send('uid-a')).resolves.toMatchObject({ sentAt: clock.now() });
+    // A new login of the same account gets its first code at once.
+    await expect(send('uid-b')).resolves.toMatchObject({ sentAt: clock.now() });
     expect(sink.list()).toHaveLength(2);
+
+    // 31 s later by the injected clock (Redis still holds the cool-down): again exactly one of 30 goes out.
+    clock.advance(31_000);
+    const again = await Promise.allSettled(Array.from({ length: 30 }, () => send('uid-a')));
+    expect(again.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(sink.list()).toHaveLength(3);
   });
 });

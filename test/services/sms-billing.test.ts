@@ -122,7 +122,7 @@ describe('prices and the line', () => {
     const m = message('customer', 'login', 'smc_abc');
     const result = await channel().send(m);
     expect(await allLines()).toEqual([
-      { id: expect.any(String), idempotencyKey: 'smc_abc', accountId: 'customer', brokerId: 'broker', purpose: 'login', at: clock.now(), providerMessageId: result.messageId, netCents: 10 },
+      { id: expect.any(String), idempotencyKey: 'smc_abc', accountId: 'customer', brokerId: 'broker', purpose: 'login', at: clock.now(), providerMessageId: result.messageId, netCents: 10, state: 'accepted' },
     ]);
   });
 });
@@ -146,7 +146,7 @@ describe('exactly once', () => {
     expect(await allLines()).toHaveLength(1);
   });
 
-  it('a failed send records nothing; a later successful retry with the same key records one line', async () => {
+  it('a failed send leaves a line marked failed (never billed); a later successful retry with the same key makes it the one accepted line', async () => {
     let fail = true;
     const flaky: SmsChannel = {
       send: async (m) => {
@@ -157,11 +157,12 @@ describe('exactly once', () => {
     const sms = channel(defaults(), flaky);
     const m = message('customer');
     await expect(sms.send(m)).rejects.toThrow('gateway down');
-    expect(await allLines()).toEqual([]);
+    expect(await allLines()).toEqual([expect.objectContaining({ idempotencyKey: m.idempotencyKey, state: 'failed', providerMessageId: null })]);
     fail = false;
     await sms.send(m);
     await sms.send(m);
-    expect(await allLines()).toHaveLength(1);
+    expect(await allLines()).toEqual([expect.objectContaining({ idempotencyKey: m.idempotencyKey, state: 'accepted' })]);
+    expect(sink.list()).toHaveLength(1);
   });
 
   it('different keys are different messages', async () => {

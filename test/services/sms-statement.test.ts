@@ -33,6 +33,7 @@ async function sent(at: number, opts: { brokerId?: string; accountId?: string; p
     purpose,
     at,
     providerMessageId: `prov-${n}`,
+    state: 'accepted',
     netCents: opts.netCents ?? (purpose === 'login' ? 10 : 0),
   });
 }
@@ -164,7 +165,7 @@ describe('statementFor', () => {
   });
 
   it('quotes and defuses cells a spreadsheet would misread', async () => {
-    await ledger.record({ idempotencyKey: 'x', accountId: 'customer', brokerId: 'broker', purpose: 'login', at: Q4_FROM, providerMessageId: '=HYPERLINK("x";"y")', netCents: 10 });
+    await ledger.record({ idempotencyKey: 'x', accountId: 'customer', brokerId: 'broker', purpose: 'login', at: Q4_FROM, providerMessageId: '=HYPERLINK("x";"y")', netCents: 10, state: 'accepted' });
     const csv = toCsv(await statements.statementFor('broker', '2026-Q4'));
     expect(csv.split('\r\n')[1]).toContain(`;"'=HYPERLINK(""x"";""y"")";`);
   });

@@ -59,7 +59,7 @@ describe.each(SETUPS)('redisAdapterFactory on $name', ({ connect }) => {
     expect(await interactions.find('i1')).toBeUndefined();
   });
 
-  it('consume stores epoch seconds in the payload, keeps the ttl, and the first consumption wins', async () => {
+  it('consume stores epoch seconds in the payload, keeps the ttl; a second consumption fails with invalid_grant and revokes the grant', async () => {
     const codes = new Adapter('AuthorizationCode');
     await codes.upsert('code1', { accountId: 'alice', grantId: 'g-consume', amr: [], claims: {} }, 600);
     await codes.consume('code1');
@@ -68,24 +68,30 @@ describe.each(SETUPS)('redisAdapterFactory on $name', ({ connect }) => {
     expect(await raw.pttl(`${prefix}oidc:AuthorizationCode:code1`)).toBeGreaterThan(599_000);
 
     clock.advance(30_000);
-    await codes.consume('code1');
-    expect((await codes.find('code1'))?.consumed).toBe(consumedAt);
+    await expect(codes.consume('code1')).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await codes.find('code1')).toBeUndefined();
   });
 
-  it('consume handles an empty payload and ignores a missing one', async () => {
+  it('consume handles an empty payload; a missing one (gone since it was read) fails with invalid_grant', async () => {
     const codes = new Adapter('AuthorizationCode');
     await codes.upsert('empty', {}, 60);
     await codes.consume('empty');
     expect(await codes.find('empty')).toEqual({ consumed: Math.floor(clock.now() / 1000) });
-    await codes.consume('missing');
+    await expect(codes.consume('missing')).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await raw.exists(`${prefix}oidc:AuthorizationCode:missing`)).toBe(0);
+    await expect(new Adapter('PushedAuthorizationRequest').consume('missing')).rejects.toMatchObject({ error: 'invalid_request_uri' });
   });
 
-  it('consume is atomic: concurrent consumptions leave one valid payload', async () => {
+  it('consume is atomic: of concurrent consumptions exactly one wins, the others fail and revoke the grant', async () => {
     const tokens = new Adapter('RefreshToken');
+    const grants = new Adapter('Grant');
+    await grants.upsert('g-race', { accountId: 'alice' }, 600);
     await tokens.upsert('rt-race', { accountId: 'alice', grantId: 'g-race' }, 600);
-    await Promise.all(Array.from({ length: 20 }, () => tokens.consume('rt-race')));
-    expect(await tokens.find('rt-race')).toEqual({ accountId: 'alice', grantId: 'g-race', consumed: Math.floor(clock.now() / 1000) });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => tokens.consume('rt-race')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected' && (r.reason as { error?: string }).error === 'invalid_grant')).toHaveLength(19);
+    expect(await tokens.find('rt-race')).toBeUndefined();
+    expect(await grants.find('g-race')).toBeUndefined();
   });
 
   it('revokeByGrantId ends every token of the grant, of every model, and only those', async () => {
@@ -119,7 +125,7 @@ describe.each(SETUPS)('redisAdapterFactory on $name', ({ connect }) => {
     expect(await raw.pttl(`${prefix}oidc:AccessToken:at-late`)).toBeGreaterThan(599_000);
     await codes.upsert('c-other', { grantId: 'g-other' }, 60);
     await accessTokens.revokeByGrantId('g-other');
-    await codes.consume('c-other');
+    await expect(codes.consume('c-other')).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await codes.find('c-other')).toBeUndefined();
     // Saving the same token or a new one of the revoked grant fails with invalid_grant (as the provider reports it).
     await expect(accessTokens.upsert('at-late', { grantId: 'g-late' }, 600)).rejects.toMatchObject({ error: 'invalid_grant' });

@@ -29,7 +29,8 @@ export function mobileRoutes(deps: MobileRouteDeps, json: Middleware[]): Router 
     const body = validBody(ctx, requestSchema);
     const sent = await deps.mobileChange.requestMobileChange(caller.account, await targetId(ctx.params.accessNumber!), body.mobile, ctx.ip);
     ctx.status = 202;
-    ctx.body = { mobile: sent.mobileMasked, expiresAt: new Date(sent.expiresAt).toISOString() };
+    // delivery 'unknown': the SMS provider did not answer; the code may still arrive (and then works).
+    ctx.body = { mobile: sent.mobileMasked, expiresAt: new Date(sent.expiresAt).toISOString(), delivery: sent.delivery };
   });
 
   router.post('/confirm', ...json, auth, async (ctx) => {

@@ -70,12 +70,14 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
   router.post('/enrolments', ...json, async (ctx) => {
     const body = validBody(ctx, startSchema);
     const started = await deps.enrolment.start({ ...body, ip: ctx.ip });
-    ctx.status = 201;
+    // 201: the provider accepted the SMS; 202: no answer from it (delivery 'unknown'): the code may still arrive.
+    ctx.status = started.delivery === 'sent' ? 201 : 202;
     ctx.body = {
       enrolmentId: started.enrolmentId,
       mobile: started.mobileMasked,
       expiresAt: new Date(started.expiresAt).toISOString(),
       codeLength: deps.codeDigits,
+      delivery: started.delivery,
     };
   });
 

@@ -1,4 +1,6 @@
 // The SMS login code page (SMS-1…3): sends a code to the number on file, checks it, finishes the login.
+// It says only what happened: "sent" only for a code the provider accepted; otherwise why nothing went out and when
+// to ask again (cool-down, cap, provider refused), or that the SMS could not be confirmed (it may still arrive).
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
 import { loadPending } from './load-pending.js';
@@ -7,17 +9,28 @@ import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
 import { maskMobile } from '../../services/mobile-number.js';
 import { translate } from '../../i18n/messages.js';
-import { isAppError, type AppError } from '../../shared/errors.js';
+import { AppError, isAppError } from '../../shared/errors.js';
 
+/**
+ * Renders the code page from what is true now: the intro says "sent" only while this login's code was accepted by
+ * the provider and can still be used; without a fresh error, a code whose SMS failed or is unconfirmed says so.
+ */
 async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, extra: { error?: AppError | null; info?: string | null } = {}): Promise<void> {
   const lang = ctx.state.page.lang;
-  if (extra.error) ctx.status = extra.error.status;
+  const current = await deps.smsCodes.current(login.uid);
+  const delivered = current !== null && current.delivery === 'sent' && !current.void && deps.clock.now() < current.expiresAt;
+  let error = extra.error ?? null;
+  if (!error && current?.delivery === 'unknown') error = new AppError('sms.deliveryUnknown', 503, { retryAt: current.resendAt });
+  if (!error && current?.delivery === 'failed') error = new AppError('sms.notSent', 503, { retryAt: current.resendAt });
+  if (error) ctx.status = error.status;
+  const mobileMasked = account.mobile ? maskMobile(account.mobile) : '';
   ctx.body = await deps.render('interactions/sms', ctx.state.page, {
     uid: login.uid,
     notAllowed: false,
-    mobileMasked: account.mobile ? maskMobile(account.mobile) : '',
-    error: extra.error ? translate(lang, extra.error.code, extra.error.params) : null,
-    info: extra.info ? translate(lang, extra.info) : null,
+    mobileMasked,
+    intro: translate(lang, delivered ? 'sms.intro' : 'sms.introPending', { mobile: mobileMasked }),
+    error: error ? translate(lang, error.code, error.params) : null,
+    info: extra.info && delivered ? translate(lang, extra.info) : null,
     showBackToApp: account.twoFactorMethod === 'app',
   });
 }
@@ -56,7 +69,9 @@ export function showSmsCode(deps: InteractionDeps): Middleware {
     const loaded = await loadSmsLogin(ctx, deps);
     if (!loaded) return;
     const { login, account } = loaded;
-    const error = (await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account);
+    let error = (await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account);
+    // A simultaneous first view of the same login sent it: that code is this page's code, nothing was refused.
+    if (error?.code === 'sms.resendTooSoon' && (await deps.smsCodes.current(login.uid))) error = null;
     const info = typeof ctx.query.info === 'string' && ctx.query.info === 'sms.resent' ? ctx.query.info : null;
     await renderSms(ctx, deps, login, account, { error, info });
   };

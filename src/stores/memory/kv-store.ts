@@ -3,7 +3,8 @@ import type { Clock } from '../../shared/clock.js';
 import type { KvStore } from '../kv-store.js';
 
 interface Entry {
-  value: string | Set<string>;
+  /** A string, a set, or slots (member → end, epoch ms). */
+  value: string | Set<string> | Map<string, number>;
   expiresAt: number | null;
 }
 
@@ -53,6 +54,52 @@ export class MemoryKvStore implements KvStore {
     const next = (typeof entry?.value === 'string' ? Number(entry.value) : 0) + 1;
     this.entries.set(key, { value: String(next), expiresAt: entry ? entry.expiresAt : this.expiry(ttlMs) });
     return next;
+  }
+
+  async decrBy(key: string, n: number): Promise<number> {
+    const entry = this.live(key);
+    if (!entry || typeof entry.value !== 'string') return 0;
+    const next = Math.max(0, Number(entry.value) - n);
+    entry.value = String(next);
+    return next;
+  }
+
+  /** Synchronous between reading and deleting, so no other call can interleave. */
+  async take(key: string): Promise<string | null> {
+    const entry = this.live(key);
+    if (typeof entry?.value !== 'string') return null;
+    this.entries.delete(key);
+    return entry.value;
+  }
+
+  async setIfPresent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (!this.live(key)) return false;
+    this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
+    return true;
+  }
+
+  async compareAndSet(key: string, expected: string | null, value: string, ttlMs: number): Promise<boolean> {
+    const entry = this.live(key);
+    const current = entry ? (typeof entry.value === 'string' ? entry.value : undefined) : null;
+    if (current !== expected) return false;
+    this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
+    return true;
+  }
+
+  async claimSlot(key: string, member: string, opts: { max: number; now: number; ttlMs: number }): Promise<boolean> {
+    const entry = this.live(key);
+    const slots = entry && entry.value instanceof Map ? entry.value : new Map<string, number>();
+    for (const [m, end] of slots) if (end <= opts.now) slots.delete(m);
+    if (!slots.has(member) && slots.size >= opts.max) return false;
+    slots.set(member, opts.now + opts.ttlMs);
+    const expiresAt = this.clock.now() + opts.ttlMs;
+    this.entries.set(key, { value: slots, expiresAt: entry?.expiresAt && entry.expiresAt > expiresAt ? entry.expiresAt : expiresAt });
+    return true;
+  }
+
+  async releaseSlot(key: string, member: string): Promise<void> {
+    const entry = this.live(key);
+    if (entry && entry.value instanceof Map) entry.value.delete(member);
   }
 
   async ttl(key: string): Promise<number | null> {

@@ -1,6 +1,6 @@
 // In-memory SmsLedger: one line per idempotency key, copies out.
 import type { Random } from '../../shared/random.js';
-import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine } from '../sms-ledger.js';
+import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine, type SmsSettlement } from '../sms-ledger.js';
 
 export class MemorySmsLedger implements SmsLedger {
   /** In recording order. */
@@ -19,6 +19,22 @@ export class MemorySmsLedger implements SmsLedger {
     return { line: { ...stored }, created: true };
   }
 
+  /** Synchronous between reading and writing: settling is atomic. */
+  async settle(idempotencyKey: string, settlement: SmsSettlement): Promise<SmsLedgerLine | null> {
+    const line = this.byKey.get(idempotencyKey);
+    if (!line) return null;
+    if (settlement.state === 'accepted' && line.state !== 'accepted') {
+      Object.assign(line, { state: 'accepted', providerMessageId: settlement.providerMessageId, at: settlement.at });
+    } else if (settlement.state === 'failed' && line.state === 'unknown') {
+      line.state = 'failed';
+    }
+    return { ...line };
+  }
+
+  async listUnsettled(): Promise<SmsLedgerLine[]> {
+    return this.lines.filter((l) => l.state === 'unknown').map((l) => ({ ...l }));
+  }
+
   async listForBroker(brokerId: string, fromMs: number, toMs: number): Promise<SmsLedgerLine[]> {
     return this.lines
       .filter((l) => l.brokerId === brokerId && l.at >= fromMs && l.at < toMs)
@@ -28,6 +44,6 @@ export class MemorySmsLedger implements SmsLedger {
 }
 
 function pick(line: NewSmsLedgerLine): NewSmsLedgerLine {
-  const { idempotencyKey, accountId, brokerId, purpose, at, providerMessageId, netCents } = line;
-  return { idempotencyKey, accountId, brokerId, purpose, at, providerMessageId, netCents };
+  const { idempotencyKey, accountId, brokerId, purpose, at, providerMessageId, netCents, state } = line;
+  return { idempotencyKey, accountId, brokerId, purpose, at, providerMessageId, netCents, state };
 }

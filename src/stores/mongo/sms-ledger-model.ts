@@ -14,13 +14,15 @@ function smsLedgerSchema(): Schema<SmsLedgerDoc> {
       brokerId: { type: String, required: true },
       purpose: { type: String, required: true, enum: ['activation', 'login', 'password', 'mobile_change'] },
       at: { type: Number, required: true },
-      providerMessageId: { type: String, required: true },
+      providerMessageId: { type: String, default: null },
+      state: { type: String, enum: ['accepted', 'unknown', 'failed'], default: 'accepted' },
       netCents: { type: Number, required: true, min: 0, validate: { validator: Number.isSafeInteger, message: 'netCents must be an integer' } },
     },
     { collection: 'sms_ledger', versionKey: false, id: false },
   );
   schema.index({ idempotencyKey: 1 }, { unique: true });
   schema.index({ brokerId: 1, at: 1, _id: 1 });
+  schema.index({ state: 1, at: 1 });
   return schema;
 }
 

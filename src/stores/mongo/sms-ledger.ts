@@ -1,7 +1,7 @@
 // MongoDB SmsLedger: the unique index on idempotencyKey makes recording idempotent, also across instances.
 import { mongo, type Connection, type Model } from 'mongoose';
 import type { Random } from '../../shared/random.js';
-import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine } from '../sms-ledger.js';
+import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine, type SmsSettlement } from '../sms-ledger.js';
 import { type SmsLedgerDoc, smsLedgerModel } from './sms-ledger-model.js';
 
 export class MongoSmsLedger implements SmsLedger {
@@ -32,6 +32,7 @@ export class MongoSmsLedger implements SmsLedger {
       at: line.at,
       providerMessageId: line.providerMessageId,
       netCents: line.netCents,
+      state: line.state,
     };
     try {
       await this.lines.create(stored);
@@ -42,6 +43,25 @@ export class MongoSmsLedger implements SmsLedger {
       if (!earlier) throw err;
       return { line: toLine(earlier), created: false };
     }
+  }
+
+  /** One conditional update (findOneAndUpdate) per transition: an accepted line is never touched again. */
+  async settle(idempotencyKey: string, settlement: SmsSettlement): Promise<SmsLedgerLine | null> {
+    if (settlement.state === 'accepted') {
+      await this.lines.updateOne(
+        { idempotencyKey, state: { $in: ['unknown', 'failed'] } },
+        { $set: { state: 'accepted', providerMessageId: settlement.providerMessageId, at: settlement.at } },
+      );
+    } else {
+      await this.lines.updateOne({ idempotencyKey, state: 'unknown' }, { $set: { state: 'failed' } });
+    }
+    const doc = await this.lines.findOne({ idempotencyKey }).lean<SmsLedgerDoc>();
+    return doc ? toLine(doc) : null;
+  }
+
+  async listUnsettled(): Promise<SmsLedgerLine[]> {
+    const docs = await this.lines.find({ state: 'unknown' }).sort({ at: 1, _id: 1 }).lean<SmsLedgerDoc[]>();
+    return docs.map(toLine);
   }
 
   async listForBroker(brokerId: string, fromMs: number, toMs: number): Promise<SmsLedgerLine[]> {
@@ -59,7 +79,9 @@ function toLine(doc: SmsLedgerDoc): SmsLedgerLine {
     brokerId: doc.brokerId,
     purpose: doc.purpose,
     at: doc.at,
-    providerMessageId: doc.providerMessageId,
+    providerMessageId: doc.providerMessageId ?? null,
     netCents: doc.netCents,
+    // Lines written before states existed were recorded only after the provider accepted them.
+    state: doc.state ?? 'accepted',
   };
 }

@@ -22,6 +22,44 @@ end
 return 1
 `);
 
+/** DECRBY that stops at 0 and never creates a key; the expiry stays. */
+const decrScript = luaScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+local n = tonumber(v) - tonumber(ARGV[1])
+if n < 0 then n = 0 end
+redis.call('SET', KEYS[1], n, 'KEEPTTL')
+return n
+`);
+
+/** Replaces the value while it equals ARGV[1] (ARGV[2] = '1': while the key is missing). */
+const casScript = luaScript(`
+local v = redis.call('GET', KEYS[1])
+if ARGV[2] == '1' then
+  if v then return 0 end
+elseif v ~= ARGV[1] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+return 1
+`);
+
+/**
+ * Slots as a sorted set scored by their end (the caller's clock, ARGV[2] = now): ended slots are dropped,
+ * then ARGV[1] takes (or refreshes) one if fewer than ARGV[3] are held. The key lives at least ARGV[4] ms.
+ */
+const claimScript = luaScript(`
+local now = tonumber(ARGV[2])
+local ttl = tonumber(ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`);
+
 /** Redis refuses an expiry of 0 or less; like the memory store, such a key is (as good as) expired at once. */
 function positiveMs(ttlMs: number): number {
   if (!Number.isFinite(ttlMs)) throw new RangeError(`ttlMs must be a finite number, got ${ttlMs}`);
@@ -59,6 +97,30 @@ export class RedisKvStore implements KvStore {
 
   async incr(key: string, ttlMs: number): Promise<number> {
     return Number(await incrScript.run(this.client, [key], [positiveMs(ttlMs)]));
+  }
+
+  async decrBy(key: string, n: number): Promise<number> {
+    return Number(await decrScript.run(this.client, [key], [n]));
+  }
+
+  async take(key: string): Promise<string | null> {
+    return this.client.getdel(key);
+  }
+
+  async setIfPresent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return (await this.client.set(key, value, 'PX', positiveMs(ttlMs), 'XX')) === 'OK';
+  }
+
+  async compareAndSet(key: string, expected: string | null, value: string, ttlMs: number): Promise<boolean> {
+    return Number(await casScript.run(this.client, [key], [expected ?? '', expected === null ? '1' : '0', value, positiveMs(ttlMs)])) === 1;
+  }
+
+  async claimSlot(key: string, member: string, opts: { max: number; now: number; ttlMs: number }): Promise<boolean> {
+    return Number(await claimScript.run(this.client, [key], [member, opts.now, opts.max, positiveMs(opts.ttlMs)])) === 1;
+  }
+
+  async releaseSlot(key: string, member: string): Promise<void> {
+    await this.client.zrem(key, member);
   }
 
   async ttl(key: string): Promise<number | null> {

@@ -1,17 +1,8 @@
 // oidc-provider adapter on Redis or a Redis Cluster: JSON payloads expire with their model; revoking a grant ends every token of it.
 import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
+import { GRANTABLE, lostConsumeRace } from '../oidc-single-use.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
-
-/** Models whose payloads carry a grantId and must disappear when the grant is revoked (as in oidc-provider's memory adapter). */
-const GRANTABLE: ReadonlySet<string> = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-  'PreAuthorizedCode',
-]);
 
 const modelKey = (model: string, id: string) => `oidc:${model}:${id}`;
 /** A grant's index of its tokens and its revocation mark share one Redis Cluster slot (hash tag: the grant id). */
@@ -65,15 +56,21 @@ return 1
 `);
 
 /**
- * Marks a payload consumed (epoch seconds ARGV[1]) keeping its expiry; the first consumption wins.
+ * Marks a payload consumed (epoch seconds ARGV[1]) keeping its expiry; the first consumption wins (1).
+ * A lost race answers the payload's grantId (or '' without one, or when the payload is gone), for revocation.
  * The JSON object is extended as text (JSON.stringify output always ends with '}'), because a
  * cjson decode/encode round trip would turn empty arrays into objects.
  */
 const consumeScript = luaScript(`
 local value = redis.call('GET', KEYS[1])
-if not value or value == '${REVOKED}' then return 0 end
-local consumed = cjson.decode(value)['consumed']
-if consumed and consumed ~= cjson.null then return 0 end
+if not value or value == '${REVOKED}' then return '' end
+local payload = cjson.decode(value)
+local consumed = payload['consumed']
+if consumed and consumed ~= cjson.null then
+  local grantId = payload['grantId']
+  if type(grantId) == 'string' then return grantId end
+  return ''
+end
 local body = string.sub(value, 1, -2)
 if body == '{' then
   value = '{"consumed":' .. ARGV[1] .. '}'
@@ -157,8 +154,22 @@ export function redisAdapterFactory(client: RedisConnection, clock: Clock = syst
       return id === null ? undefined : this.find(id);
     }
 
+    /**
+     * Single use decided in one step (Lua). oidc-provider reads a model, then consumes it: a request that lost the race
+     * to a simultaneous one revokes the grant (RFC 9700 §4.14: reuse revokes the grant, like a later second use) and
+     * fails with the standard error (invalid_grant; invalid_request_uri for PAR), never a second success.
+     */
     async consume(id: string): Promise<void> {
-      await consumeScript.run(client, [modelKey(this.model, id)], [Math.floor(clock.now() / 1000)]);
+      const result = await consumeScript.run(client, [modelKey(this.model, id)], [Math.floor(clock.now() / 1000)]);
+      if (result === 1) return;
+      if (typeof result === 'string' && result) await this.revokeGrant(result);
+      throw lostConsumeRace(this.model);
+    }
+
+    /** Every token of the grant and the grant itself: tokens issued after this are refused (the grant is marked revoked, and gone). */
+    private async revokeGrant(grantId: string): Promise<void> {
+      await this.revokeByGrantId(grantId);
+      await client.del(modelKey('Grant', grantId));
     }
 
     async destroy(id: string): Promise<void> {

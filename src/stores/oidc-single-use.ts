@@ -1,0 +1,24 @@
+// What a lost race to consume a single-use provider model means (RFC 6749 §4.1.2, RFC 9700 §4.14): the standard
+// OAuth error, and for grant-bound models the whole grant is revoked, exactly as when the second use came later.
+import { errors } from 'oidc-provider';
+
+/** Models whose payloads carry a grantId and must disappear when the grant is revoked (as in oidc-provider's memory adapter). */
+export const GRANTABLE: ReadonlySet<string> = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
+
+/**
+ * The error a request gets when another one consumed the same model first (or it vanished since it was read):
+ * `invalid_request_uri` for a pushed authorization request, `invalid_grant` for everything else the provider consumes
+ * (authorization code, refresh token, device code, CIBA request, pre-authorized code). oidc-provider turns either
+ * into its standard error response (never a 500).
+ */
+export function lostConsumeRace(model: string): Error {
+  if (model === 'PushedAuthorizationRequest') return new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');
+  return new errors.InvalidGrant(`${model} already consumed`);
+}
