@@ -66,7 +66,7 @@ describe('Redis key layout', () => {
     expect(forever).toEqual([]);
     // The flows above touched the main families (the list is not stale).
     const seen = new Set(keys.map((key) => keyFamilyOf(key)!.template));
-    for (const template of ['oidc:<Model>:<id>', 'oidc:grant:{<grantId>}', 'oidc:grant:{<grantId>}:revoked', 'login:<interaction uid>', 'approval:<id>[:outcome|:resends|:resend-cooldown]', 'rb:<accountId>:<id>', 'limit:(lock|try|fail):<subject>[:<window>]', 'pcode:<…>']) {
+    for (const template of ['oidc:<Model>:<id>', 'oidc:grant:{<grantId>}', 'oidc:grant:{<grantId>}:revoked', 'login:<interaction uid>', 'approval:<id>[:outcome|:resends|:resend-cooldown]', 'rb:<accountId>:<id>', 'limit:{<subject>}:(lock|try:<window>|fail:<window>)', 'pcode:<…>']) {
       expect(seen).toContain(template);
     }
   }, 60_000);

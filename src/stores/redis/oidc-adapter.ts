@@ -1,5 +1,5 @@
 // oidc-provider adapter on Redis or a Redis Cluster: JSON payloads expire with their model; revoking a grant ends every token of it.
-import { errors, type Adapter, type AdapterConstructor, type AdapterPayload } from 'oidc-provider';
+import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { GRANTABLE, lostConsumeRace } from '../oidc-single-use.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
@@ -26,8 +26,8 @@ const REVOKED_MARK_MIN_MS = 10 * 60_000;
  *   revoke a grant:     (1) mark it revoked and take the index                              [grant's slot],
  *                       then (2) tombstone every indexed token                              [each token's slot].
  * A token saved during a revocation is either indexed before (1) of the revocation, so (2) tombstones it
- * whether its payload is written before or after, or its indexing comes later and is refused. A token of a
- * revoked grant therefore never exists, not even for a moment after the revocation returned.
+ * whether its payload is written before or after, or its indexing comes later and is refused (nothing is
+ * stored). A token of a revoked grant therefore never exists once the revocation has returned.
  */
 
 /**
@@ -108,10 +108,6 @@ function parse(value: string | null): AdapterPayload | undefined {
   return value === null || value === REVOKED ? undefined : (JSON.parse(value) as AdapterPayload);
 }
 
-/** A token of a grant that was revoked meanwhile: the request fails as for any revoked grant. */
-function grantRevoked(model: string): Error {
-  return new errors.InvalidGrant(`grant of this ${model} was revoked`);
-}
 
 /**
  * oidc-provider wants a class (or a synchronous factory): this returns one bound to `client`.
@@ -126,9 +122,11 @@ export function redisAdapterFactory(client: RedisConnection, clock: Clock = syst
       const ttlMs = expiresIn && expiresIn > 0 ? Math.ceil(expiresIn * 1000) : 0;
       const json = JSON.stringify(payload);
       if (GRANTABLE.has(this.model) && typeof payload.grantId === 'string') {
+        // A token of a revoked grant is not stored: the request that made it may still answer (as when a code is
+        // redeemed twice, RFC 9700 §4.14), but the token is unknown wherever it is used.
         const grantId = payload.grantId;
-        if (Number(await indexScript.run(client, [grantIndexKey(grantId), grantRevokedKey(grantId)], [key, ttlMs])) !== 1) throw grantRevoked(this.model);
-        if (Number(await putScript.run(client, [key], [json, ttlMs])) !== 1) throw grantRevoked(this.model);
+        if (Number(await indexScript.run(client, [grantIndexKey(grantId), grantRevokedKey(grantId)], [key, ttlMs])) !== 1) return;
+        if (Number(await putScript.run(client, [key], [json, ttlMs])) !== 1) return;
       } else {
         await (ttlMs > 0 ? client.set(key, json, 'PX', ttlMs) : client.set(key, json));
       }
