@@ -43,9 +43,11 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# System packages the tests need: redis-server (jest globalSetup) and chromium (browser tests).
+# System packages the tests need: redis-server and redis-cli (jest globalSetup) and chromium (browser tests).
 missing=()
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+# redis-cli (Debian's redis-tools, a dependency of redis-server) joins the test Redis Cluster.
+command -v redis-cli >/dev/null 2>&1 || [ -x /usr/bin/redis-cli ] || missing+=(redis-tools)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ]; then

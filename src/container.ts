@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type Provider from 'oidc-provider';
 import type { Configuration } from 'oidc-provider';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from './config/schema.js';
 import { ClientConfigError, loadClients, parseClients, type ClientMetadata } from './config/clients.js';
@@ -29,7 +29,8 @@ import { MongoAccountStore } from './stores/mongo/account-store.js';
 import { connectMongo, pingMongo } from './stores/mongo/connection.js';
 import { RedisEventBus } from './stores/redis/event-bus.js';
 import { RedisKvStore } from './stores/redis/kv-store.js';
-import { createRedisClient, createSubscriberClient } from './stores/redis/redis-client.js';
+import { createClusterSubscriberClient, createRedisClient, createRedisClusterClient, createSubscriberClient, type RedisConnection } from './stores/redis/redis-client.js';
+import { checkClusterHealth } from './stores/redis/cluster-health.js';
 import { redisAdapterFactory } from './stores/redis/oidc-adapter.js';
 import { memoryAdapterFactory } from './stores/memory/oidc-adapter.js';
 import type { AuditLog } from './stores/audit-log.js';
@@ -115,8 +116,8 @@ export interface Container {
   broker: BrokerArea;
   render: RenderPage;
   provider: Provider;
-  /** Dependencies /readyz checks (only those configured). */
-  readinessChecks: Record<string, () => Promise<void>>;
+  /** Dependencies /readyz checks (only those configured); a check may resolve with a public detail. */
+  readinessChecks: Record<string, () => Promise<void | string>>;
   /** Whether this instance runs the embedded default (memory stores, demo data). */
   embedded: boolean;
   close(): Promise<void>;
@@ -168,22 +169,26 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   const closers: (() => Promise<unknown>)[] = [];
-  const readinessChecks: Record<string, () => Promise<void>> = {};
+  const readinessChecks: Record<string, () => Promise<void | string>> = {};
 
   let kv: KvStore;
   let bus: EventBus;
   let adapter: Configuration['adapter'];
-  let redisClient: Redis | undefined;
-  if (config.redisUrl) {
+  let redisClient: RedisConnection | undefined;
+  if (config.redisUrl || config.redisClusterNodes) {
     const onError = (error: Error) => logger.warn({ err: error.message }, 'redis connection problem');
-    const client: Redis = createRedisClient(config.redisUrl, { keyPrefix: config.redisKeyPrefix, onError });
-    const subscriber = createSubscriberClient(config.redisUrl, { onError });
+    const cluster = config.redisClusterNodes;
+    const client: RedisConnection = cluster
+      ? createRedisClusterClient(cluster, { keyPrefix: config.redisKeyPrefix, onError })
+      : createRedisClient(config.redisUrl!, { keyPrefix: config.redisKeyPrefix, onError });
+    const subscriber = cluster ? createClusterSubscriberClient(cluster, { onError }) : createSubscriberClient(config.redisUrl!, { onError });
     redisClient = client;
     kv = new RedisKvStore(client);
     const redisBus = new RedisEventBus(client, subscriber);
     bus = redisBus;
     adapter = redisAdapterFactory(client, clock) as unknown as Configuration['adapter'];
-    readinessChecks.redis = () => kv.ping();
+    // On a cluster: every master reachable and all 16384 slots covered, reported without hosts or error text.
+    readinessChecks.redis = client instanceof Cluster ? () => checkClusterHealth(client) : () => kv.ping();
     closers.push(() => redisBus.close(), () => client.quit().catch(() => client.disconnect()));
   } else {
     kv = new MemoryKvStore(clock);
@@ -396,7 +401,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     render,
     provider,
     readinessChecks,
-    embedded: !config.redisUrl && !config.mongodbUri,
+    embedded: !config.redisUrl && !config.redisClusterNodes && !config.mongodbUri,
     async close() {
       await backchannelLogout.idle();
       for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -49,3 +49,14 @@ export async function countRedisCommands(port: number, fn: () => Promise<void>):
   }
   return count;
 }
+
+/** The same count over several servers at once (the masters of a Redis Cluster), summed. */
+export async function countRedisCommandsOn(ports: readonly number[], fn: () => Promise<void>): Promise<RedisCommandCount> {
+  if (ports.length === 1) return countRedisCommands(ports[0]!, fn);
+  const [first, ...rest] = ports;
+  let inner: RedisCommandCount | undefined;
+  const outer = await countRedisCommands(first!, async () => void (inner = await countRedisCommandsOn(rest, fn)));
+  const byCommand = { ...outer.byCommand };
+  for (const [k, v] of Object.entries(inner!.byCommand)) byCommand[k] = (byCommand[k] ?? 0) + v;
+  return { client: outer.client + inner!.client, lua: outer.lua + inner!.lua, byCommand };
+}

@@ -3,7 +3,8 @@
 //
 // Options (environment): BENCH_CONCURRENCY (default 16 virtual users), BENCH_QUICK=1 (small counts, for a smoke
 // run), BENCH_CPU_PROF=1 (the IdP child runs with --cpu-prof; profiles land in bench-results/cpu-prof/),
-// BENCH_SSE_PAGES (default 5000, scenario 5).
+// BENCH_SSE_PAGES (default 5000, scenario 5), BENCH_CLUSTER=1 (only the cost of a Redis Cluster against one Redis,
+// scenarios 1 and 2 side by side in one run, about two minutes: scripts/bench/cluster.ts).
 import http from 'node:http';
 import os from 'node:os';
 import { execSync } from 'node:child_process';
@@ -19,6 +20,7 @@ import { getOk, introspect, login, loginUntilApproval, refresh, rpClient, shownN
 import { HttpClient, openSse, type SseStream } from './http-client.js';
 import { mapLimit, percentile, perCoreOf, round, runLoad, type LoadResult } from './load.js';
 import { countRedisCommands } from './redis-monitor.js';
+import { runClusterComparison } from './cluster.js';
 import { formatTable, writeJson, type Row } from './report.js';
 import { cpuSeconds, freePort, REPO_ROOT, rssMiB, startBaseline, startIdp, threadCount, type ServerProcess } from './servers.js';
 import { benchBrokerList, brokerListRow } from './broker-list.js';
@@ -416,7 +418,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+(process.env.BENCH_CLUSTER === '1' ? runClusterComparison() : main()).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -98,7 +98,9 @@ export async function startNodeServer(opts: { name: string; entry: string; env: 
 
 export interface IdpOptions {
   port: number;
-  redisUrl: string;
+  redisUrl?: string;
+  /** Instead of redisUrl: REDIS_CLUSTER_NODES (comma-separated host:port seeds). */
+  redisClusterNodes?: string;
   devStateDir: string;
   seedAccountsFile: string;
   /** Extra node flags, e.g. --cpu-prof. */
@@ -117,7 +119,7 @@ export function startIdp(opts: IdpOptions): Promise<ServerProcess> {
       PORT: String(opts.port),
       HOST: '127.0.0.1',
       ISSUER: `http://127.0.0.1:${opts.port}`,
-      REDIS_URL: opts.redisUrl,
+      ...(opts.redisClusterNodes ? { REDIS_CLUSTER_NODES: opts.redisClusterNodes } : { REDIS_URL: opts.redisUrl! }),
       REDIS_KEY_PREFIX: 'fi:',
       LOG_LEVEL: 'warn',
       DEV_STATE_DIR: opts.devStateDir,

@@ -6,6 +6,16 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+/** `host:port` (a hostname, IPv4 or [IPv6] address and a port 1..65535), as a Redis Cluster seed node. */
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})$/, 'host:port')
+  .transform((v) => {
+    const i = v.lastIndexOf(':');
+    return { host: v.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port: Number(v.slice(i + 1)) };
+  })
+  .refine((n) => n.port >= 1 && n.port <= 65535, 'a port from 1 to 65535');
+
 /** One configuration key: where it comes from, its default, and why. */
 interface KeyDef<S extends z.ZodType> {
   env: string;
@@ -26,6 +36,7 @@ export const CONFIG_KEYS = {
   shutdownDrainTimeoutSeconds: key({ env: 'SHUTDOWN_DRAIN_TIMEOUT_SECONDS', schema: int(1, 600), default: '25', doc: 'On SIGTERM/SIGINT: how long accepted requests may take to be answered before the remaining connections are cut and the process exits (keep it below the orchestrator\'s grace period, e.g. Kubernetes\' 30 s).' }),
   logLevel: key({ env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info', doc: 'pino log level.' }),
   redisUrl: key({ env: 'REDIS_URL', schema: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(), doc: 'Redis for the provider models, approvals, remembered browsers and rate limits. Unset = in memory (embedded default, one instance only).' }),
+  redisClusterNodes: key({ env: 'REDIS_CLUSTER_NODES', schema: list.pipe(z.array(hostPort).min(1, 'at least one host:port')).optional(), doc: 'Redis Cluster instead of one Redis: comma-separated host:port seed nodes (e.g. redis-1:6379,redis-2:6379); the rest of the cluster is discovered from them. Mutually exclusive with REDIS_URL.' }),
   redisKeyPrefix: key({ env: 'REDIS_KEY_PREFIX', schema: z.string(), default: 'fi:', doc: 'Prefix of every Redis key this service writes.' }),
   mongodbUri: key({ env: 'MONGODB_URI', schema: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI').optional(), doc: 'MongoDB for accounts, devices, the SMS ledger and the audit log. Unset = in memory with demo data.' }),
   clientsFile: key({ env: 'OIDC_CLIENTS_FILE', schema: z.string().min(1).optional(), doc: 'JSON file with an array of client metadata (RFC 7591 field names). Unset = the demo clients of the embedded default.' }),

@@ -40,9 +40,10 @@ export class FailureLimiter {
     private readonly prefix: string,
   ) {}
 
-  private lockKey = (subject: string) => `${this.prefix}:lock:${subject}`;
-  private tryKey = (subject: string, bucket: number) => `${this.prefix}:try:${subject}:${bucket}`;
-  private failKey = (subject: string, bucket: number) => `${this.prefix}:fail:${subject}:${bucket}`;
+  // A subject's keys share one Redis Cluster slot (hash tag), so its INCR and lock read travel on one connection, in order.
+  private lockKey = (subject: string) => `${this.prefix}:{${subject}}:lock`;
+  private tryKey = (subject: string, bucket: number) => `${this.prefix}:{${subject}}:try:${bucket}`;
+  private failKey = (subject: string, bucket: number) => `${this.prefix}:{${subject}}:fail:${bucket}`;
 
   /** The latest time until which any of the subjects is locked, or null (one store round trip). */
   async lockedUntil(...subjects: string[]): Promise<number | null> {
@@ -59,7 +60,8 @@ export class FailureLimiter {
   async begin(subjects: LimitedSubject[]): Promise<AttemptStart> {
     const now = this.clock.now();
     const held = subjects.map(({ subject, policy }) => ({ subject, policy, bucket: Math.floor(now / policy.windowMs) }));
-    // The INCRs are issued before the lock read: on one Redis connection they run in that order (and so in memory).
+    // The INCRs are issued before the lock read: on one Redis connection they run in that order (and so in memory); on a
+    // Redis Cluster a subject's counter and lock share a slot, hence a node and its connection.
     const counting = held.map((h) => this.kv.incr(this.tryKey(h.subject, h.bucket), h.policy.windowMs));
     const locking = this.lockedUntil(...subjects.map((s) => s.subject));
     const [counts, lockedUntil] = await Promise.all([Promise.all(counting), locking]);

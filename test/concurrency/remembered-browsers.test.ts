@@ -1,17 +1,17 @@
 // Issue 9: a remembered browser ended (new password, removed device, "this wasn't me") while it is being used at the
 // same moment is never brought back by that use — on the real Redis and on the memory store.
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../src/stores/redis/redis-client.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { cryptoRandom } from '../../src/shared/random.js';
 import { RememberedBrowserService } from '../../src/services/remembered-browsers.js';
 import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 import { RedisKvStore } from '../../src/stores/redis/kv-store.js';
 import type { KvStore } from '../../src/stores/kv-store.js';
-import { testRedis } from '../helpers/redis.js';
+import { testRedis, testRedisCluster } from '../helpers/redis.js';
 
 const N = 30;
-let client: Redis | undefined;
+let client: RedisConnection | undefined;
 afterEach(async () => {
   await client?.quit();
   client = undefined;
@@ -19,6 +19,7 @@ afterEach(async () => {
 
 const stores: [string, () => KvStore][] = [
   ['redis', () => new RedisKvStore((client = testRedis()))],
+  ['redis cluster', () => new RedisKvStore((client = testRedisCluster()))],
   ['memory (its calls interleave like Redis round trips)', () => new MemoryKvStore(new ManualClock())],
 ];
 

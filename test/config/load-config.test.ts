@@ -58,6 +58,50 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'REDIS_URL', 'NUMBER_MATCHING']) expect(error.message).toContain(name);
   });
 
+  describe('REDIS_CLUSTER_NODES', () => {
+    it('reads comma-separated host:port seed nodes (hostnames, IPv4, [IPv6])', () => {
+      const config = loadConfig({ REDIS_CLUSTER_NODES: 'redis-1:6379, 10.0.0.2:7001,[::1]:7002' });
+      expect(config.redisClusterNodes).toEqual([
+        { host: 'redis-1', port: 6379 },
+        { host: '10.0.0.2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ]);
+      expect(config.redisUrl).toBeUndefined();
+      expect(loadConfig({}).redisClusterNodes).toBeUndefined();
+    });
+
+    it.each(['redis-1', 'redis-1:', 'redis-1:0', 'redis-1:70000', 'redis://redis-1:6379', ',', 'a b:1'])('refuses %j naming the variable', (value) => {
+      const error = errorOf({ REDIS_CLUSTER_NODES: value });
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]!.startsWith('REDIS_CLUSTER_NODES=')).toBe(true);
+    });
+
+    it('is mutually exclusive with REDIS_URL', () => {
+      const error = errorOf({ REDIS_CLUSTER_NODES: 'redis-1:6379', REDIS_URL: 'redis://redis:6379' });
+      expect(error.problems).toHaveLength(1);
+      expect(error.message).toContain('REDIS_CLUSTER_NODES');
+      expect(error.message).toContain('REDIS_URL');
+    });
+
+    it('refuses a key prefix with a hash tag on a cluster (it would put every key in one slot)', () => {
+      const error = errorOf({ REDIS_CLUSTER_NODES: 'redis-1:6379', REDIS_KEY_PREFIX: '{fi}:' });
+      expect(error.problems).toHaveLength(1);
+      expect(error.message).toContain('REDIS_KEY_PREFIX');
+      expect(loadConfig({ REDIS_URL: 'redis://redis:6379', REDIS_KEY_PREFIX: '{fi}:' }).redisKeyPrefix).toBe('{fi}:');
+    });
+
+    it('satisfies production in place of REDIS_URL', () => {
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        COOKIE_KEYS: 'a'.repeat(32),
+        REDIS_CLUSTER_NODES: 'redis-1:6379,redis-2:6379,redis-3:6379',
+        MONGODB_URI: 'mongodb://mongo/idp',
+        OIDC_JWKS: '{"keys":[]}',
+      });
+      expect(config.redisClusterNodes).toHaveLength(3);
+    });
+  });
+
   it('refuses production without cookie keys, Redis, MongoDB and signing keys, naming them', () => {
     const error = errorOf({ NODE_ENV: 'production' });
     for (const name of ['COOKIE_KEYS', 'REDIS_URL', 'MONGODB_URI', 'OIDC_JWKS_FILE']) expect(error.message).toContain(name);

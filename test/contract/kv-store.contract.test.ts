@@ -1,15 +1,15 @@
 // One contract for every KvStore and EventBus implementation: memory (manual clock) and Redis (real server).
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import { ManualClock } from '../../src/shared/clock.js';
 import type { EventBus, KvStore } from '../../src/stores/kv-store.js';
 import { MemoryEventBus } from '../../src/stores/memory/event-bus.js';
 import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 import { RedisEventBus } from '../../src/stores/redis/event-bus.js';
 import { RedisKvStore } from '../../src/stores/redis/kv-store.js';
-import { createSubscriberClient } from '../../src/stores/redis/redis-client.js';
-import { testRedis, testRedisUrl } from '../helpers/redis.js';
+import { createClusterSubscriberClient, createSubscriberClient } from '../../src/stores/redis/redis-client.js';
+import { testRedis, testRedisCluster, testRedisClusterNodes, testRedisUrl } from '../helpers/redis.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -245,6 +245,17 @@ kvStoreContract('redis', () => {
   };
 });
 
+kvStoreContract('redis cluster (three masters)', () => {
+  const client: Cluster = testRedisCluster();
+  return {
+    store: new RedisKvStore(client),
+    elapse: sleep,
+    close: async () => {
+      await client.quit();
+    },
+  };
+});
+
 // ---------------------------------------------------------------------------------------------
 
 interface BusHarness {
@@ -384,4 +395,40 @@ eventBusContract('redis (two instances on one server)', () => {
       await Promise.all(publishers.map((publisher) => publisher.quit()));
     },
   };
+});
+
+eventBusContract('redis cluster (two instances on a three-master cluster)', () => {
+  const nodes = testRedisClusterNodes();
+  const publishers = [testRedisCluster(), testRedisCluster()];
+  const buses = publishers.map((publisher) => new RedisEventBus(publisher, createClusterSubscriberClient(nodes)));
+  return {
+    sender: buses[0]!,
+    receiver: buses[1]!,
+    close: async () => {
+      await Promise.all(buses.map((bus) => bus.close()));
+      await Promise.all(publishers.map((publisher) => publisher.quit()));
+    },
+  };
+});
+
+describe('EventBus on a Redis Cluster', () => {
+  it('a subscriber hears what is published on every master, whichever node it subscribed on', async () => {
+    const nodes = testRedisClusterNodes();
+    const publisher = testRedisCluster();
+    const bus = new RedisEventBus(publisher, createClusterSubscriberClient(nodes));
+    // One plain connection per master: each PUBLISH enters the cluster at a known node.
+    const direct = nodes.map((node) => new Redis({ host: node.host, port: node.port, lazyConnect: false }));
+    try {
+      const channel = channelName();
+      const r = recorder();
+      await bus.subscribe(channel, r.handler);
+      for (const [i, connection] of direct.entries()) await connection.publish(channel, `via-${i}`);
+      await r.until(nodes.length);
+      expect(r.messages.sort()).toEqual(nodes.map((_, i) => `via-${i}`).sort());
+    } finally {
+      await bus.close();
+      await publisher.quit();
+      await Promise.all(direct.map((connection) => connection.quit()));
+    }
+  });
 });

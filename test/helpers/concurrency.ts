@@ -1,9 +1,10 @@
 // Helpers for tests that send many requests at once: the store variants, and waiting for requests to reach the server.
 import type { Server } from 'node:http';
 
-/** Every concurrency test runs on the real Redis and on the memory store. */
+/** Every concurrency test runs on the real Redis, on the real Redis Cluster (three masters) and on the memory store. */
 export const STORES = [
   { name: 'redis', redis: true },
+  { name: 'redis cluster', redis: 'cluster' },
   { name: 'memory', redis: false },
 ] as const;
 

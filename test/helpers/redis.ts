@@ -1,7 +1,7 @@
-// A client on the shared test Redis whose keys live under a random prefix, so test files never collide.
+// Clients on the shared test Redis and Redis Cluster whose keys live under a random prefix, so test files never collide.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { createRedisClient } from '../../src/stores/redis/redis-client.js';
+import type { Cluster, Redis } from 'ioredis';
+import { createRedisClient, createRedisClusterClient, type ClusterNode } from '../../src/stores/redis/redis-client.js';
 
 export function testRedisUrl(): string {
   const url = process.env.TEST_REDIS_URL;
@@ -15,4 +15,24 @@ export function testRedisUrl(): string {
  */
 export function testRedis(): Redis {
   return createRedisClient(testRedisUrl(), { keyPrefix: `test:${randomBytes(8).toString('hex')}:` });
+}
+
+/** The shared test Redis Cluster's seed nodes as REDIS_CLUSTER_NODES takes them (global-setup.ts starts it; three masters). */
+export function testRedisClusterSeeds(): string {
+  const seeds = process.env.TEST_REDIS_CLUSTER_NODES;
+  if (!seeds) throw new Error('TEST_REDIS_CLUSTER_NODES is not set: test/helpers/global-setup.ts starts the test Redis Cluster');
+  return seeds;
+}
+
+/** The shared test Redis Cluster's seed nodes. */
+export function testRedisClusterNodes(): ClusterNode[] {
+  return testRedisClusterSeeds().split(',').map((seed) => {
+    const [host, port] = seed.split(':');
+    return { host: host!, port: Number(port) };
+  });
+}
+
+/** A fresh cluster client (production settings) with a unique keyPrefix; the caller quits it. */
+export function testRedisCluster(): Cluster {
+  return createRedisClusterClient(testRedisClusterNodes(), { keyPrefix: `test:${randomBytes(8).toString('hex')}:` });
 }

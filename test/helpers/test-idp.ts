@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { buildContainer, type Container } from '../../src/container.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { Clock } from '../../src/shared/clock.js';
-import { testRedisUrl } from './redis.js';
+import { testRedisClusterSeeds, testRedisUrl } from './redis.js';
 
 export interface TestIdp {
   url: string;
@@ -24,8 +24,11 @@ const devStateDir = mkdtempSync(join(tmpdir(), 'fi-test-keys-'));
 export interface TestIdpOptions {
   env?: Record<string, string>;
   clock?: Clock;
-  /** false = memory stores only (no Redis). */
-  redis?: boolean | string;
+  /**
+   * false = memory stores only (no Redis); a string = that Redis URL; 'cluster' = the shared test Redis Cluster;
+   * { cluster } = the Redis Cluster with those seed nodes (REDIS_CLUSTER_NODES).
+   */
+  redis?: boolean | string | { cluster: string };
   /** https agent for the push channel (a local push service with a self-signed certificate). */
   pushAgent?: import('node:https').Agent;
   /** The issuer is https://localhost:<port> behind a TLS-terminating proxy (TRUST_PROXY=true); reach it with behindTlsProxy(). */
@@ -39,7 +42,8 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `${opts.https ? 'https' : 'http'}://localhost:${port}`;
-  const redisUrl = opts.redis === false ? undefined : typeof opts.redis === 'string' ? opts.redis : testRedisUrl();
+  const clusterSeeds = opts.redis === 'cluster' ? testRedisClusterSeeds() : typeof opts.redis === 'object' ? opts.redis.cluster : undefined;
+  const redisUrl = opts.redis === false || clusterSeeds ? undefined : typeof opts.redis === 'string' ? opts.redis : testRedisUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
@@ -48,6 +52,7 @@ export async function startTestIdp(opts: TestIdpOptions = {}): Promise<TestIdp> 
     LOG_LEVEL: 'silent',
     ...(opts.https ? { TRUST_PROXY: 'true' } : {}),
     ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
+    ...(clusterSeeds ? { REDIS_CLUSTER_NODES: clusterSeeds, REDIS_KEY_PREFIX: `t${randomBytes(6).toString('hex')}:` } : {}),
     ...opts.env,
   });
   const container = await buildContainer(config, {

@@ -54,6 +54,17 @@ describe('health routes', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/10\.0\.0\.7|ECONNREFUSED|connect/);
   });
 
+  it('GET /readyz shows a check\'s public detail, and a public failure reason instead of its code', async () => {
+    const ok = buildApp({ checks: { redis: async () => 'all 16384 slots covered, 3 masters' } });
+    expect((await request(ok.server).get('/readyz')).body).toEqual({ status: 'ready', checks: { redis: 'ok: all 16384 slots covered, 3 masters' } });
+    const uncovered = Object.assign(new Error('internal detail 10.0.0.7:6379'), { code: 'CLUSTER_NOT_READY', publicReason: '10923 of 16384 slots covered (cluster_state fail)' });
+    const failing = buildApp({ checks: { redis: () => Promise.reject(uncovered) } });
+    const res = await request(failing.server).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'unavailable', failing: ['redis'], checks: { redis: 'failed: 10923 of 16384 slots covered (cluster_state fail)' } });
+    expect(JSON.stringify(res.body)).not.toMatch(/10\.0\.0\.7|internal detail|CLUSTER_NOT_READY/);
+  });
+
   it('GET /readyz answers 503 when a check hangs past the timeout', async () => {
     const { server } = buildApp({ checks: { redis: async () => {}, mongo: () => new Promise<void>(() => {}) }, timeoutMs: 100 });
     const started = Date.now();

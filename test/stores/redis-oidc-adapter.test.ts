@@ -1,23 +1,27 @@
-// The oidc-provider Redis adapter on a real Redis: payloads, expiry, consumption, lookups and grant revocation.
+// The oidc-provider Redis adapter on a real Redis and on a real Redis Cluster: payloads, expiry, consumption, lookups
+// and grant revocation (also racing with new tokens of the grant).
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Redis } from 'ioredis';
 import Provider, { type AdapterConstructor } from 'oidc-provider';
 import { ManualClock } from '../../src/shared/clock.js';
 import { redisAdapterFactory } from '../../src/stores/redis/oidc-adapter.js';
-import { createRedisClient } from '../../src/stores/redis/redis-client.js';
-import { testRedis, testRedisUrl } from '../helpers/redis.js';
+import { createRedisClient, createRedisClusterClient, type RedisConnection } from '../../src/stores/redis/redis-client.js';
+import { testRedis, testRedisCluster, testRedisClusterNodes, testRedisUrl } from '../helpers/redis.js';
 
-describe('redisAdapterFactory', () => {
-  let client: Redis;
+const SETUPS = [
+  { name: 'one Redis', connect: () => ({ client: testRedis() as RedisConnection, raw: createRedisClient(testRedisUrl()) as RedisConnection }) },
+  { name: 'Redis Cluster', connect: () => ({ client: testRedisCluster() as RedisConnection, raw: createRedisClusterClient(testRedisClusterNodes()) as RedisConnection }) },
+];
+
+describe.each(SETUPS)('redisAdapterFactory on $name', ({ connect }) => {
+  let client: RedisConnection;
   /** No keyPrefix: sees the keys as stored. */
-  let raw: Redis;
+  let raw: RedisConnection;
   let prefix: string;
   const clock = new ManualClock(Date.UTC(2026, 10, 22, 9, 0, 0));
   let Adapter: AdapterConstructor;
 
   beforeAll(() => {
-    client = testRedis();
-    raw = createRedisClient(testRedisUrl());
+    ({ client, raw } = connect());
     prefix = client.options.keyPrefix ?? '';
     Adapter = redisAdapterFactory(client, clock);
   });
@@ -90,7 +94,7 @@ describe('redisAdapterFactory', () => {
     expect(await grants.find('g-race')).toBeUndefined();
   });
 
-  it('revokeByGrantId deletes every token of the grant, of every model, and only those', async () => {
+  it('revokeByGrantId ends every token of the grant, of every model, and only those', async () => {
     const accessTokens = new Adapter('AccessToken');
     const refreshTokens = new Adapter('RefreshToken');
     const codes = new Adapter('AuthorizationCode');
@@ -104,17 +108,55 @@ describe('redisAdapterFactory', () => {
     expect(await codes.find('c-g1')).toBeUndefined();
     expect(await accessTokens.find('at-g1')).toBeUndefined();
     expect(await refreshTokens.find('rt-g1')).toBeUndefined();
-    expect(await raw.exists(`${prefix}oidc:grant:g1`)).toBe(0);
+    expect(await raw.exists(`${prefix}oidc:grant:{g1}`)).toBe(0);
     expect(await accessTokens.find('at-g2')).toEqual({ grantId: 'g2' });
     // Revoking again, or an unknown grant, is harmless.
     await refreshTokens.revokeByGrantId('g1');
     await refreshTokens.revokeByGrantId('unknown');
   });
 
+  it('after revocation a token of the grant is not stored again, and its tombstone is found as nothing', async () => {
+    const accessTokens = new Adapter('AccessToken');
+    const codes = new Adapter('AuthorizationCode');
+    await accessTokens.upsert('at-late', { grantId: 'g-late' }, 600);
+    await accessTokens.revokeByGrantId('g-late');
+    // The old token's key holds a tombstone for its remaining lifetime: not found, not consumable.
+    expect(await accessTokens.find('at-late')).toBeUndefined();
+    expect(await raw.pttl(`${prefix}oidc:AccessToken:at-late`)).toBeGreaterThan(599_000);
+    await codes.upsert('c-other', { grantId: 'g-other' }, 60);
+    await accessTokens.revokeByGrantId('g-other');
+    await expect(codes.consume('c-other')).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await codes.find('c-other')).toBeUndefined();
+    // Saving the same token or a new one of the revoked grant stores nothing (a request racing the revocation may
+    // still answer, but its token is unknown).
+    await accessTokens.upsert('at-late', { grantId: 'g-late' }, 600);
+    await accessTokens.upsert('at-new', { grantId: 'g-late' }, 600);
+    expect(await accessTokens.find('at-new')).toBeUndefined();
+    expect(await raw.exists(`${prefix}oidc:AccessToken:at-new`)).toBe(0);
+    expect(await accessTokens.find('at-late')).toBeUndefined();
+  });
+
+  it('a revocation racing with new tokens of the grant leaves none of them behind', async () => {
+    const refreshTokens = new Adapter('RefreshToken');
+    for (let round = 0; round < 5; round++) {
+      const grantId = `g-race-${round}`;
+      await refreshTokens.upsert(`rt-${round}-first`, { grantId }, 600);
+      const saves = Array.from({ length: 30 }, (_, i) => refreshTokens.upsert(`rt-${round}-${i}`, { grantId }, 600).then(() => 'saved', () => 'failed'));
+      const revoked = refreshTokens.revokeByGrantId(grantId);
+      const outcomes = await Promise.all(saves);
+      await revoked;
+      // Whatever order the steps took, after both no token of the grant can be found.
+      const found = await Promise.all(Array.from({ length: 30 }, (_, i) => refreshTokens.find(`rt-${round}-${i}`)));
+      expect(found.filter(Boolean)).toEqual([]);
+      expect(await refreshTokens.find(`rt-${round}-first`)).toBeUndefined();
+      expect(outcomes.every((o) => o === 'saved')).toBe(true);
+    }
+  });
+
   it('keeps the grant index alive as long as its longest-lived token', async () => {
     const accessTokens = new Adapter('AccessToken');
     const refreshTokens = new Adapter('RefreshToken');
-    const index = `${prefix}oidc:grant:g-ttl`;
+    const index = `${prefix}oidc:grant:{g-ttl}`;
     await accessTokens.upsert('at-ttl', { grantId: 'g-ttl' }, 60);
     expect(await raw.pttl(index)).toBeGreaterThan(59_000);
     expect(await raw.pttl(index)).toBeLessThanOrEqual(60_000);
@@ -127,7 +169,7 @@ describe('redisAdapterFactory', () => {
 
   it('does not index models that are not grant tokens, nor uids of other models than Session', async () => {
     await new Adapter('Interaction').upsert('i-g', { grantId: 'g-interaction', uid: 'i-uid' }, 60);
-    expect(await raw.exists(`${prefix}oidc:grant:g-interaction`)).toBe(0);
+    expect(await raw.exists(`${prefix}oidc:grant:{g-interaction}`)).toBe(0);
     expect(await raw.exists(`${prefix}oidc:uid:Interaction:i-uid`)).toBe(0);
   });
 

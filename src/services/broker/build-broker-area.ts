@@ -1,6 +1,6 @@
 // Builds the broker area (BRK-1, BRK-2, ACC-3) from the container's parts: its stores (memory, MongoDB, or Redis for
 // the mailing jobs, which must survive a restart and be shared by all instances), services and the mailing runner.
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../stores/redis/redis-client.js';
 import type { Connection } from 'mongoose';
 import type { MailChannel } from '../../channels/mail-channel.js';
 import { MemoryMailSink } from '../../channels/memory-mail-sink.js';
@@ -45,7 +45,7 @@ export interface BrokerStores {
 /** How long a number a broker entered waits for its owner's confirmation (ACC-3). */
 export const MOBILE_CHANGE_PENDING_MS = 7 * 24 * 3600_000;
 
-export function buildBrokerStores(p: { mongo?: Connection; redis?: Redis; accounts: AccountStore; devices: DeviceStore; clock: Clock }): BrokerStores {
+export function buildBrokerStores(p: { mongo?: Connection; redis?: RedisConnection; accounts: AccountStore; devices: DeviceStore; clock: Clock }): BrokerStores {
   return {
     directory: p.mongo ? new MongoCustomerDirectory(p.mongo) : new MemoryCustomerDirectory({ accounts: p.accounts, devices: p.devices }),
     rights: p.mongo ? new MongoStaffRightsStore(p.mongo) : new MemoryStaffRightsStore(),

@@ -1,5 +1,5 @@
 // EventBus on Redis pub/sub: many handlers share one subscriber connection; a channel is subscribed while it has handlers.
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-client.js';
 import type { EventBus } from '../kv-store.js';
 
 type Handler = (message: string) => void;
@@ -28,8 +28,8 @@ export class RedisEventBus implements EventBus {
    * @param subscriber a dedicated connection (see createSubscriberClient), owned by the bus: close() quits it
    */
   constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisConnection,
+    private readonly subscriber: RedisConnection,
     private readonly options: RedisEventBusOptions = {},
   ) {
     subscriber.on('message', this.dispatch);

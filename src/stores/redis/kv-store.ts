@@ -1,7 +1,7 @@
-// KvStore on Redis: expiry in ms by Redis's own clock; counters and set expiries change atomically.
-import type { Redis } from 'ioredis';
+// KvStore on Redis or a Redis Cluster: expiry in ms by Redis's own clock; counters and set expiries change atomically.
 import type { KvStore } from '../kv-store.js';
-import { luaScript } from './redis-client.js';
+import { Cluster } from 'ioredis';
+import { luaScript, type RedisConnection } from './redis-client.js';
 
 /** INCR; the expiry is set when the counter is created (or has somehow lost it, so it cannot stick forever). */
 const incrScript = luaScript(`
@@ -67,14 +67,17 @@ function positiveMs(ttlMs: number): number {
 }
 
 export class RedisKvStore implements KvStore {
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: RedisConnection) {}
 
   async get(key: string): Promise<string | null> {
     return this.client.get(key);
   }
 
   async getMany(keys: string[]): Promise<(string | null)[]> {
-    return keys.length ? this.client.mget(...keys) : [];
+    if (keys.length === 0) return [];
+    // On a cluster the keys lie in different slots (MGET would be refused): one GET each, sent together.
+    if (this.client instanceof Cluster) return Promise.all(keys.map((key) => this.client.get(key)));
+    return this.client.mget(...keys);
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -87,7 +90,9 @@ export class RedisKvStore implements KvStore {
   }
 
   async del(...keys: string[]): Promise<void> {
-    if (keys.length > 0) await this.client.del(...keys);
+    if (keys.length === 0) return;
+    if (this.client instanceof Cluster) await Promise.all(keys.map((key) => this.client.del(key)));
+    else await this.client.del(...keys);
   }
 
   async incr(key: string, ttlMs: number): Promise<number> {

@@ -1,8 +1,7 @@
 // MailingStore on Redis: the job survives a restart of the service and is shared by every instance. Each state
 // change of a recipient is one Lua script (compare-and-set plus counters), so a recipient is claimed exactly once.
-import type { Redis } from 'ioredis';
 import { emptyCounts, RECIPIENT_STATES, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../mailings.js';
-import { luaScript } from './redis-client.js';
+import { luaScript, type RedisConnection } from './redis-client.js';
 
 /** KEYS: queue, states, counts. Pops pending recipients until one is really pending; marks it claimed. */
 const claimScript = luaScript(`
@@ -76,7 +75,7 @@ interface Static {
 
 export class RedisMailingStore implements MailingStore {
   /** @param retentionMs how long a mailing and its results are kept (default 400 days). */
-  constructor(private readonly client: Redis, private readonly retentionMs = 400 * 24 * 3600_000) {}
+  constructor(private readonly client: RedisConnection, private readonly retentionMs = 400 * 24 * 3600_000) {}
 
   private k(id: string) {
     const base = `mailing:${id}`;

@@ -1,41 +1,57 @@
-// oidc-provider adapter on Redis: JSON payloads expire with their model; revoking a grant deletes every token of it.
-import type { Redis } from 'ioredis';
+// oidc-provider adapter on Redis or a Redis Cluster: JSON payloads expire with their model; revoking a grant ends every token of it.
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { GRANTABLE, lostConsumeRace } from '../oidc-single-use.js';
-import { luaScript } from './redis-client.js';
+import { luaScript, type RedisConnection } from './redis-client.js';
 
 const modelKey = (model: string, id: string) => `oidc:${model}:${id}`;
-const grantIndexKey = (grantId: string) => `oidc:grant:${grantId}`;
+/** A grant's index of its tokens and its revocation mark share one Redis Cluster slot (hash tag: the grant id). */
+const grantIndexKey = (grantId: string) => `oidc:grant:{${grantId}}`;
+const grantRevokedKey = (grantId: string) => `oidc:grant:{${grantId}}:revoked`;
 const uidKey = (model: string, uid: string) => `oidc:uid:${model}:${uid}`;
 const userCodeKey = (model: string, userCode: string) => `oidc:userCode:${model}:${userCode}`;
 
 /**
- * Writes the payload and, in the same step, its lookup keys and grant index, so a token can never
- * exist unindexed (revokeByGrantId would miss it).
- * KEYS[1] payload key, KEYS[2..] lookup keys (uid, userCode), then the grant index if ARGV[4] == '1'.
- * ARGV: [1] payload JSON, [2] expiry in ms (0 = none), [3] id, [4] '1' when the last key is a grant
- * index, [5] the member to index (the payload key without the client's keyPrefix).
- * The grant index expires no earlier than its longest-lived token.
+ * What a revoked token's key holds until the token would have expired: never a JSON object, so `find`
+ * answers nothing, `consume` refuses it and a late `upsert` of the same token cannot bring it back.
  */
-const upsertScript = luaScript(`
+const REVOKED = 'revoked';
+/** How long a revocation mark and a tombstone last at least: longer than any request that may still save a token of the grant. */
+const REVOKED_MARK_MIN_MS = 10 * 60_000;
+
+/*
+ * Revocation without a multi-slot step (a Redis Cluster keeps a token and its grant index in different slots):
+ *   save a grant token: (1) index it under its grant, refused if the grant is marked revoked [grant's slot],
+ *                       then (2) write its payload, refused if it is tombstoned             [token's slot];
+ *   revoke a grant:     (1) mark it revoked and take the index                              [grant's slot],
+ *                       then (2) tombstone every indexed token                              [each token's slot].
+ * A token saved during a revocation is either indexed before (1) of the revocation, so (2) tombstones it
+ * whether its payload is written before or after, or its indexing comes later and is refused (nothing is
+ * stored). A token of a revoked grant therefore never exists once the revocation has returned.
+ */
+
+/**
+ * Adds a token to its grant's index unless the grant was revoked; the index expires no earlier than its
+ * longest-lived token. KEYS[1] index, KEYS[2] revocation mark. ARGV[1] member (the payload key without the
+ * client's keyPrefix), ARGV[2] expiry in ms (0 = none). Returns 0 when the grant is revoked.
+ */
+const indexScript = luaScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local ttl = tonumber(ARGV[2])
-local function put(key, value)
-  if ttl > 0 then redis.call('SET', key, value, 'PX', ttl) else redis.call('SET', key, value) end
+local current = redis.call('PTTL', KEYS[1]) -- -2: new index, -1: kept for a token without expiry
+redis.call('SADD', KEYS[1], ARGV[1])
+if ttl == 0 then
+  redis.call('PERSIST', KEYS[1])
+elseif current == -2 or (current >= 0 and current < ttl) then
+  redis.call('PEXPIRE', KEYS[1], ttl)
 end
-put(KEYS[1], ARGV[1])
-local last = #KEYS
-if ARGV[4] == '1' then
-  local current = redis.call('PTTL', KEYS[last]) -- -2: new index, -1: kept for a token without expiry
-  redis.call('SADD', KEYS[last], ARGV[5])
-  if ttl == 0 then
-    redis.call('PERSIST', KEYS[last])
-  elseif current == -2 or (current >= 0 and current < ttl) then
-    redis.call('PEXPIRE', KEYS[last], ttl)
-  end
-  last = last - 1
-end
-for i = 2, last do put(KEYS[i], ARGV[3]) end
+return 1
+`);
+
+/** Writes a grant token's payload unless it was tombstoned. KEYS[1] payload; ARGV[1] JSON, ARGV[2] expiry in ms (0 = none). */
+const putScript = luaScript(`
+if redis.call('GET', KEYS[1]) == '${REVOKED}' then return 0 end
+if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 `);
 
@@ -47,7 +63,7 @@ return 1
  */
 const consumeScript = luaScript(`
 local value = redis.call('GET', KEYS[1])
-if not value then return '' end
+if not value or value == '${REVOKED}' then return '' end
 local payload = cjson.decode(value)
 local consumed = payload['consumed']
 if consumed and consumed ~= cjson.null then
@@ -66,41 +82,60 @@ return 1
 `);
 
 /**
- * Deletes every payload indexed under a grant, and the index, in one step (a token written meanwhile
- * is either deleted too or written after the revocation).
- * KEYS[1] grant index; ARGV[1] the client's keyPrefix (index members are stored without it).
+ * Step (1) of a revocation: marks the grant revoked (for at least ARGV[1] ms, longer if its index lives
+ * longer) and takes its index. KEYS[1] index, KEYS[2] revocation mark. Returns the mark's lifetime in ms,
+ * then the indexed members.
  */
 const revokeScript = luaScript(`
 local members = redis.call('SMEMBERS', KEYS[1])
-for _, member in ipairs(members) do redis.call('DEL', ARGV[1] .. member) end
+local ttl = math.max(redis.call('PTTL', KEYS[1]), tonumber(ARGV[1]))
+redis.call('SET', KEYS[2], '1', 'PX', ttl)
 redis.call('DEL', KEYS[1])
-return #members
+table.insert(members, 1, ttl)
+return members
 `);
 
+/** Step (2): replaces one token by the tombstone, for as long as it had left (ARGV[1] ms if it is gone or never expires). KEYS[1] payload. */
+const tombstoneScript = luaScript(`
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl <= 0 then ttl = tonumber(ARGV[1]) end
+redis.call('SET', KEYS[1], '${REVOKED}', 'PX', ttl)
+return 1
+`);
+
+/** The stored payload; nothing for a missing or revoked (tombstoned) one. */
 function parse(value: string | null): AdapterPayload | undefined {
-  return value === null ? undefined : (JSON.parse(value) as AdapterPayload);
+  return value === null || value === REVOKED ? undefined : (JSON.parse(value) as AdapterPayload);
 }
+
 
 /**
  * oidc-provider wants a class (or a synchronous factory): this returns one bound to `client`.
  * `clock` dates consumption (`consumed`, epoch seconds); expiry itself follows Redis's clock.
  */
-export function redisAdapterFactory(client: Redis, clock: Clock = systemClock): AdapterConstructor {
-  const keyPrefix = client.options.keyPrefix ?? '';
-
+export function redisAdapterFactory(client: RedisConnection, clock: Clock = systemClock): AdapterConstructor {
   return class RedisOidcAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const key = modelKey(this.model, id);
-      const keys = [key];
-      // Only sessions are looked up by uid (interactions carry one too, but are found by id).
-      if (this.model === 'Session' && payload.uid) keys.push(uidKey(this.model, payload.uid));
-      if (payload.userCode) keys.push(userCodeKey(this.model, payload.userCode));
-      const indexed = GRANTABLE.has(this.model) && typeof payload.grantId === 'string';
-      if (indexed) keys.push(grantIndexKey(payload.grantId as string));
       const ttlMs = expiresIn && expiresIn > 0 ? Math.ceil(expiresIn * 1000) : 0;
-      await upsertScript.run(client, keys, [JSON.stringify(payload), ttlMs, id, indexed ? '1' : '0', key]);
+      const json = JSON.stringify(payload);
+      if (GRANTABLE.has(this.model) && typeof payload.grantId === 'string') {
+        // A token of a revoked grant is not stored: the request that made it may still answer (as when a code is
+        // redeemed twice, RFC 9700 §4.14), but the token is unknown wherever it is used.
+        const grantId = payload.grantId;
+        if (Number(await indexScript.run(client, [grantIndexKey(grantId), grantRevokedKey(grantId)], [key, ttlMs])) !== 1) return;
+        if (Number(await putScript.run(client, [key], [json, ttlMs])) !== 1) return;
+      } else {
+        await (ttlMs > 0 ? client.set(key, json, 'PX', ttlMs) : client.set(key, json));
+      }
+      // Lookup keys after the payload (a lookup that finds no payload finds nothing). Only sessions are looked
+      // up by uid (interactions carry one too, but are found by id).
+      const lookups: string[] = [];
+      if (this.model === 'Session' && payload.uid) lookups.push(uidKey(this.model, payload.uid));
+      if (payload.userCode) lookups.push(userCodeKey(this.model, payload.userCode));
+      await Promise.all(lookups.map((lookup) => (ttlMs > 0 ? client.set(lookup, id, 'PX', ttlMs) : client.set(lookup, id))));
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -129,9 +164,9 @@ export function redisAdapterFactory(client: Redis, clock: Clock = systemClock): 
       throw lostConsumeRace(this.model);
     }
 
-    /** Every token of the grant and the grant itself: tokens issued after this are unusable (their grant is gone). */
+    /** Every token of the grant and the grant itself: tokens issued after this are refused (the grant is marked revoked, and gone). */
     private async revokeGrant(grantId: string): Promise<void> {
-      await revokeScript.run(client, [grantIndexKey(grantId)], [keyPrefix]);
+      await this.revokeByGrantId(grantId);
       await client.del(modelKey('Grant', grantId));
     }
 
@@ -140,7 +175,8 @@ export function redisAdapterFactory(client: Redis, clock: Clock = systemClock): 
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await revokeScript.run(client, [grantIndexKey(grantId)], [keyPrefix]);
+      const [markMs, ...members] = (await revokeScript.run(client, [grantIndexKey(grantId), grantRevokedKey(grantId)], [REVOKED_MARK_MIN_MS])) as [number, ...string[]];
+      await Promise.all(members.map((member) => tombstoneScript.run(client, [member], [markMs])));
     }
   };
 }

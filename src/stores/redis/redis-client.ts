@@ -1,6 +1,15 @@
-// Redis connections that fail fast while Redis is down (so callers fail closed) and reconnect by themselves.
+// Redis connections (one server or a Redis Cluster) that fail fast while Redis is down (so callers fail closed) and reconnect by themselves.
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+
+/** A command client on one Redis or on a Redis Cluster; the stores take either. */
+export type RedisConnection = Redis | Cluster;
+
+/** A Redis Cluster seed node (REDIS_CLUSTER_NODES). */
+export interface ClusterNode {
+  host: string;
+  port: number;
+}
 
 export interface RedisClientOptions {
   /** Prepended to every key (not to channels, nor to KEYS/SCAN patterns). */
@@ -36,12 +45,17 @@ function baseOptions(opts: RedisClientOptions): RedisOptions {
  * unreachable is rejected at once instead of waiting for a reconnect.
  * (With the queue off from the start, every command issued right after construction would fail with
  * "Stream isn't writeable".)
+ * A cluster keeps what it queued while it reconnects, so when its first attempt fails the queued
+ * commands are rejected here (through ioredis' own flushQueue).
  */
-function queueUntilFirstConnect(client: Redis): void {
+function queueUntilFirstConnect(client: RedisConnection): void {
   const settle = () => {
     client.options.enableOfflineQueue = false;
     client.off('ready', settle);
     client.off('close', settle);
+    if (client instanceof Cluster && client.status !== 'ready') {
+      (client as unknown as { flushQueue?: (error: Error) => void }).flushQueue?.(new Error('Redis Cluster unreachable'));
+    }
   };
   client.on('ready', settle);
   client.on('close', settle);
@@ -69,8 +83,47 @@ export function createSubscriberClient(url: string, opts: Omit<RedisClientOption
   return client;
 }
 
+/**
+ * Cluster settings with the same fail-fast rules as one server. A command whose master is gone is
+ * retried every 100 ms while the cluster fails over (a replica takes the slots) and rejected after
+ * about 1.5 s when none does; with the whole cluster unreachable it is rejected at once.
+ */
+function clusterOptions(opts: RedisClientOptions): ClusterOptions {
+  const { retryStrategy: _ignored, enableOfflineQueue: _queue, ...node } = baseOptions(opts);
+  return {
+    keyPrefix: opts.keyPrefix,
+    clusterRetryStrategy: reconnectDelay,
+    enableOfflineQueue: true,
+    enableReadyCheck: true,
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 16,
+    slotsRefreshTimeout: 1000,
+    // A stopped node is dropped and the slots table is refreshed; nodes come back through it.
+    redisOptions: { ...node, keyPrefix: undefined },
+  };
+}
+
+/** The command client on a Redis Cluster (KvStore, oidc adapter, publishing). The caller quits it. */
+export function createRedisClusterClient(nodes: readonly ClusterNode[], opts: RedisClientOptions = {}): Cluster {
+  const client = new Cluster(nodes.map((n) => ({ ...n })), clusterOptions(opts));
+  queueUntilFirstConnect(client);
+  if (opts.onError) client.on('error', opts.onError);
+  return client;
+}
+
+/**
+ * A dedicated cluster client for SUBSCRIBE. PUBLISH on a cluster reaches the subscribers of every
+ * node, so one subscription on any node hears decisions published through any instance. ioredis
+ * subscribes on one node and moves the subscriptions to another when that node goes away.
+ */
+export function createClusterSubscriberClient(nodes: readonly ClusterNode[], opts: Omit<RedisClientOptions, 'keyPrefix'> = {}): Cluster {
+  return createRedisClusterClient(nodes, opts);
+}
+
 /** Resolves once the client is connected and ready; rejects after `timeoutMs`. */
-export function redisReady(client: Redis, timeoutMs = 5000): Promise<void> {
+export function redisReady(client: RedisConnection, timeoutMs = 5000): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -87,7 +140,7 @@ export function redisReady(client: Redis, timeoutMs = 5000): Promise<void> {
 
 /** A Lua script run by EVALSHA, loaded by EVAL on NOSCRIPT. Keys get the client's keyPrefix. */
 export interface LuaScript {
-  run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
+  run(client: RedisConnection, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
 }
 
 export function luaScript(source: string): LuaScript {
