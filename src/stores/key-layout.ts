@@ -1,4 +1,4 @@
-// Every key family the service writes to the KvStore and the oidc adapter: its owner, lifetime and Redis Cluster slot rule.
+// Every key family the service writes to Redis (KvStore, oidc adapter, mailing store): its owner, lifetime and Redis Cluster slot rule.
 //
 // Keys are written under REDIS_KEY_PREFIX (which may not contain a hash tag on a cluster). Every atomic rule is
 // one command or one Lua script on ONE key, so each key may lie in any slot; where keys must share a slot (a script
@@ -41,7 +41,14 @@ export const KEY_FAMILIES: readonly KeyFamily[] = [
   { template: 'sms:activation:<accountId>:<hour>', pattern: /^sms:activation:[^:]+:\d+$/, owner: 'src/services/enrolment-service.ts', ttl: '1 h', slot: OWN },
   { template: 'pcode:<…>', pattern: /^pcode:.+$/, owner: 'src/services/purpose-codes.ts', ttl: 'the code’s lifetime (5 min), cool-downs, hourly and daily caps', slot: OWN },
   { template: 'pwflow:<id>', pattern: /^pwflow:[^:]+$/, owner: 'src/services/password-setting.ts', ttl: 'the flow’s lifetime', slot: OWN },
+  { template: 'pwflow:cool:<flowId>', pattern: /^pwflow:cool:[^:]+$/, owner: 'src/services/password-setting.ts', ttl: 'the resend cool-down', slot: OWN },
   { template: 'mobilechange:<accountId>', pattern: /^mobilechange:[^:]+$/, owner: 'src/services/mobile-change.ts', ttl: 'the code’s lifetime', slot: OWN },
+  { template: 'mobilechange:link:<token>', pattern: /^mobilechange:link:[^:]+$/, owner: 'src/services/mobile-change.ts', ttl: 'the code’s lifetime (the customer’s confirmation link)', slot: OWN },
+  // Broker rollout mailings (src/stores/redis/mailings.ts): a mailing's keys share its slot (scripts and MULTI over
+  // them); the two index sets lie anywhere and are written only by single-key commands.
+  { template: 'mailing:{<id>}[:order|:r|:s|:i|:q|:n|:lease]', pattern: /^mailing:\{[^}]+\}(:order|:r|:s|:i|:q|:n|:lease)?$/, owner: 'src/stores/redis/mailings.ts', ttl: 'the mailing’s retention (400 days; lease: MAILING_LEASE_SECONDS)', slot: 'the mailing: {<id>}' },
+  { template: 'mailings:active', pattern: /^mailings:active$/, owner: 'src/stores/redis/mailings.ts', ttl: 'the mailing retention, renewed whenever a mailing is added (a mailing leaves it when nothing is open)', slot: OWN },
+  { template: 'mailings:broker:<brokerId>', pattern: /^mailings:broker:[^:]+$/, owner: 'src/stores/redis/mailings.ts', ttl: 'the mailing retention, renewed with each new mailing', slot: OWN },
   // Remembered browsers and account-wide ends
   { template: 'rb:<accountId>:<id>', pattern: /^rb:[^:]+:[^:]+$/, owner: 'src/services/remembered-browsers.ts', ttl: 'the account’s 2FA interval', slot: OWN },
   { template: 'rb:index:<accountId>', pattern: /^rb:index:[^:]+$/, owner: 'src/services/remembered-browsers.ts', ttl: 'its longest-lived remembered browser', slot: OWN },

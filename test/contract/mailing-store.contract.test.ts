@@ -1,12 +1,12 @@
-// The mailing job contract against memory, the real Redis and (with MONGODB_URI) MongoDB: each recipient is claimed once even by 30 simultaneous
+// The mailing job contract against memory, the real Redis, the test Redis Cluster and (with MONGODB_URI) MongoDB: each recipient is claimed once even by 30 simultaneous
 // runners; a crash leaves claimed → pending (nothing was sent) and sending → unknown (never sent again by itself).
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ManualClock } from '../../src/shared/clock.js';
 import type { Mailing, MailingStore } from '../../src/stores/mailings.js';
 import { MemoryMailingStore } from '../../src/stores/memory/mailings.js';
 import { RedisMailingStore } from '../../src/stores/redis/mailings.js';
-import { testRedis } from '../helpers/redis.js';
+import { testRedis, testRedisCluster } from '../helpers/redis.js';
 import { MongoMailingStore, mailingModels } from '../../src/stores/mongo/mailings.js';
 import { mongoContractTarget, mongoTestDatabase } from '../helpers/mongo.js';
 
@@ -75,6 +75,24 @@ function mailingStoreContract(name: string, create: () => Promise<{ store: Maili
       expect((await store.claimNext('m1'))!.accountId).toBe(b.accountId);
     });
 
+    it('a mailing whose last open recipient ends while the broker retries the unknown ones stays active (the runner finds it)', async () => {
+      const ids = Array.from({ length: 15 }, (_, i) => `m${i}`);
+      await Promise.all(
+        ids.map(async (id) => {
+          await store.create(mailing(id), recipients(2));
+          const a = (await store.claimNext(id))!;
+          const b = (await store.claimNext(id))!;
+          await store.transition(id, b.accountId, 'claimed', 'sending');
+          await store.recover(id); // a pending, b unknown
+          expect((await store.claimNext(id))!.accountId).toBe(a.accountId);
+        }),
+      );
+      // Per mailing at once: the last open recipient is sent (nothing open) and the unknown one is put back (open again).
+      await Promise.all(ids.flatMap((id) => [store.transition(id, 'a0', 'claimed', 'sent', { messageId: '<m@x>', at: 1 }), store.retryUnknown(id)]));
+      expect((await store.active()).sort()).toEqual([...ids].sort());
+      for (const id of ids) expect(await store.counts(id)).toMatchObject({ pending: 1, sent: 1, unknown: 0, claimed: 0 });
+    });
+
     it('leases a mailing to one runner at a time', async () => {
       await store.create(mailing('m1'), recipients(1));
       const got = await Promise.all(Array.from({ length: 30 }, (_, i) => store.lease('m1', `r${i}`, 60_000)));
@@ -95,6 +113,13 @@ let redis: Redis;
 mailingStoreContract('RedisMailingStore contract (real redis-server)', async () => {
   redis = testRedis();
   return { store: new RedisMailingStore(redis), close: async () => void (await redis.quit()) };
+});
+
+// On a Redis Cluster a script or MULTI over keys of two slots fails (CROSSSLOT): the suite proves a mailing's keys share one.
+let cluster: Cluster;
+mailingStoreContract('RedisMailingStore contract (Redis Cluster, three masters)', async () => {
+  cluster = testRedisCluster();
+  return { store: new RedisMailingStore(cluster), close: async () => void (await cluster.quit()) };
 });
 
 const mongoTarget = mongoContractTarget('mailing store');

@@ -1,5 +1,7 @@
 // MailingStore on Redis: the job survives a restart of the service and is shared by every instance. Each state
 // change of a recipient is one Lua script (compare-and-set plus counters), so a recipient is claimed exactly once.
+// Redis Cluster: a mailing's keys share its hash tag `mailing:{<id>}…` (scripts and MULTI stay in one slot); the
+// index sets (active mailings, a broker's mailings) lie elsewhere and are only ever written by single-key commands.
 import { emptyCounts, RECIPIENT_STATES, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../mailings.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
 
@@ -17,7 +19,7 @@ while true do
 end
 `);
 
-/** KEYS: states, counts, info, active set. ARGV: account, from, to, info JSON or '', mailing id. */
+/** KEYS: states, counts, info (one mailing's slot). ARGV: account, from, to, info JSON or ''. Returns 0 (not in `from`), 1 (moved), 2 (moved, nothing open any more). */
 const transitionScript = luaScript(`
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
@@ -25,30 +27,29 @@ redis.call('HINCRBY', KEYS[2], ARGV[2], -1)
 redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], ARGV[1], ARGV[4]) end
 local open = tonumber(redis.call('HGET', KEYS[2], 'pending') or '0') + tonumber(redis.call('HGET', KEYS[2], 'claimed') or '0') + tonumber(redis.call('HGET', KEYS[2], 'sending') or '0')
-if open <= 0 then redis.call('SREM', KEYS[4], ARGV[5]) end
+if open <= 0 then return 2 end
 return 1
 `);
 
-/** KEYS: states, counts, queue, active set. ARGV: mailing id, mode ('recover' | 'retry'). */
+/** KEYS: states, counts, queue (one mailing's slot). ARGV: mode ('recover' | 'retry'). */
 const requeueScript = luaScript(`
 local all = redis.call('HGETALL', KEYS[1])
 local requeued, unknown = 0, 0
 for i = 1, #all, 2 do
   local a, s = all[i], all[i + 1]
-  if (ARGV[2] == 'recover' and s == 'claimed') or (ARGV[2] == 'retry' and s == 'unknown') then
+  if (ARGV[1] == 'recover' and s == 'claimed') or (ARGV[1] == 'retry' and s == 'unknown') then
     redis.call('HSET', KEYS[1], a, 'pending')
     redis.call('HINCRBY', KEYS[2], s, -1)
     redis.call('HINCRBY', KEYS[2], 'pending', 1)
     redis.call('RPUSH', KEYS[3], a)
     requeued = requeued + 1
-  elseif ARGV[2] == 'recover' and s == 'sending' then
+  elseif ARGV[1] == 'recover' and s == 'sending' then
     redis.call('HSET', KEYS[1], a, 'unknown')
     redis.call('HINCRBY', KEYS[2], 'sending', -1)
     redis.call('HINCRBY', KEYS[2], 'unknown', 1)
     unknown = unknown + 1
   end
 end
-if requeued > 0 then redis.call('SADD', KEYS[4], ARGV[1]) end
 return {requeued, unknown}
 `);
 
@@ -77,8 +78,9 @@ export class RedisMailingStore implements MailingStore {
   /** @param retentionMs how long a mailing and its results are kept (default 400 days). */
   constructor(private readonly client: RedisConnection, private readonly retentionMs = 400 * 24 * 3600_000) {}
 
+  /** Every key of one mailing carries the tag {<id>}: one Redis Cluster slot (see src/stores/key-layout.ts). */
   private k(id: string) {
-    const base = `mailing:${id}`;
+    const base = `mailing:{${id}}`;
     return { meta: base, order: `${base}:order`, rcpt: `${base}:r`, states: `${base}:s`, info: `${base}:i`, queue: `${base}:q`, counts: `${base}:n`, lease: `${base}:lease` };
   }
   private readonly activeKey = 'mailings:active';
@@ -89,6 +91,9 @@ export class RedisMailingStore implements MailingStore {
     const created = await this.client.set(k.meta, JSON.stringify(mailing), 'PX', this.retentionMs, 'NX');
     if (created !== 'OK') throw new Error(`duplicate mailing id: ${mailing.id}`);
     const counts = emptyCounts();
+    for (const r of recipients) counts[r.email ? 'pending' : 'unreachable']++;
+    // Active before its recipients exist: a crash in between leaves a stale entry (dropped by closeIfDone), never a lost job.
+    if (counts.pending > 0) await this.markActive(mailing.id);
     const multi = this.client.multi();
     for (let i = 0; i < recipients.length; i += 1000) {
       const chunk = recipients.slice(i, i + 1000);
@@ -97,13 +102,35 @@ export class RedisMailingStore implements MailingStore {
       multi.hset(k.states, Object.fromEntries(chunk.map((r) => [r.accountId, r.email ? 'pending' : 'unreachable'])));
       const queued = chunk.filter((r) => r.email).map((r) => r.accountId);
       if (queued.length) multi.rpush(k.queue, ...queued);
-      for (const r of chunk) counts[r.email ? 'pending' : 'unreachable']++;
     }
     multi.hset(k.counts, counts);
     for (const key of [k.order, k.rcpt, k.states, k.queue, k.counts]) multi.pexpire(key, this.retentionMs);
-    multi.zadd(this.brokerKey(mailing.brokerId), mailing.createdAt, mailing.id);
-    if (counts.pending > 0) multi.sadd(this.activeKey, mailing.id);
     await multi.exec();
+    const brokerKey = this.brokerKey(mailing.brokerId);
+    await this.client.zadd(brokerKey, mailing.createdAt, mailing.id);
+    await this.client.pexpire(brokerKey, this.retentionMs);
+  }
+
+  /** Lists the mailing as active; the set lives as long as its newest entry may. */
+  private async markActive(id: string): Promise<void> {
+    await this.client.sadd(this.activeKey, id);
+    await this.client.pexpire(this.activeKey, this.retentionMs);
+  }
+
+  /**
+   * Drops the mailing from the active set when nothing is open. The set lies in another slot than the mailing, so
+   * this is not one atomic step: it removes first and then looks at the counts again, adding the mailing back when a
+   * requeue opened recipients meanwhile; every caller ends with such a look (and an add when open), so whoever
+   * removed last also looked last, and an open mailing is never left out of the set.
+   */
+  private async closeIfDone(id: string): Promise<void> {
+    const open = async () => {
+      const c = await this.counts(id);
+      return c.pending + c.claimed + c.sending;
+    };
+    if ((await open()) > 0) return this.markActive(id);
+    await this.client.srem(this.activeKey, id);
+    if ((await open()) > 0) await this.markActive(id);
   }
 
   async get(id: string): Promise<Mailing | null> {
@@ -114,7 +141,8 @@ export class RedisMailingStore implements MailingStore {
   async listByBroker(brokerId: string, limit = 50): Promise<Mailing[]> {
     const ids = await this.client.zrevrange(this.brokerKey(brokerId), 0, limit - 1);
     if (!ids.length) return [];
-    const raws = await this.client.mget(...ids.map((id) => this.k(id).meta));
+    // One GET per mailing: the metas lie in different slots of a Redis Cluster.
+    const raws = await Promise.all(ids.map((id) => this.client.get(this.k(id).meta)));
     return raws.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as Mailing);
   }
 
@@ -149,7 +177,11 @@ export class RedisMailingStore implements MailingStore {
 
   private async requeue(id: string, mode: 'recover' | 'retry'): Promise<[number, number]> {
     const k = this.k(id);
-    return (await requeueScript.run(this.client, [k.states, k.counts, k.queue, this.activeKey], [id, mode])) as [number, number];
+    // Active before the recipients reopen (see closeIfDone); dropped again when nothing was reopened.
+    await this.markActive(id);
+    const result = (await requeueScript.run(this.client, [k.states, k.counts, k.queue], [mode])) as [number, number];
+    await this.closeIfDone(id);
+    return result;
   }
 
   async recover(id: string): Promise<{ requeued: number; unknown: number }> {
@@ -171,9 +203,10 @@ export class RedisMailingStore implements MailingStore {
 
   async transition(id: string, accountId: string, from: RecipientState, to: RecipientState, info?: { messageId?: string; error?: string; at: number }): Promise<boolean> {
     const k = this.k(id);
-    const result = await transitionScript.run(this.client, [k.states, k.counts, k.info, this.activeKey], [accountId, from, to, info ? JSON.stringify(info) : '', id]);
+    const result = Number(await transitionScript.run(this.client, [k.states, k.counts, k.info], [accountId, from, to, info ? JSON.stringify(info) : '']));
     if (info) await this.client.pexpire(k.info, this.retentionMs);
-    return Number(result) === 1;
+    if (result === 2) await this.closeIfDone(id);
+    return result !== 0;
   }
 
   async remove(id: string): Promise<void> {
