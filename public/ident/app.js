@@ -293,7 +293,8 @@ async function show(name) {
 
 // ----- Freigabe -----
 
-const approvalState = { signature: '', notice: null, busy: false, timer: null, list: null, updated: null };
+// generation: counts refreshes; a refresh answered after a newer one started (e.g. one begun before a decision) is stale.
+const approvalState = { signature: '', notice: null, busy: false, timer: null, list: null, updated: null, generation: 0, forceNext: false, latest: null };
 
 function stopRefresh() {
   if (approvalState.timer) clearInterval(approvalState.timer);
@@ -326,13 +327,24 @@ async function showApprovals() {
   }, REFRESH_MS);
 }
 
-function showNotice(kind, text) {
+function showNotice(kind, text, problems = []) {
   const slot = document.getElementById('approvals-notice');
-  if (slot) slot.replaceChildren(message(kind, text));
+  if (slot) slot.replaceChildren(message(kind, text), ...problems.map((problem) => message('error', problem)));
 }
 
-async function refreshApprovals(force) {
-  if (screen !== 'approvals' || approvalState.busy || !approvalState.list) return;
+/**
+ * Loads the open requests of every account and shows them. Only the newest refresh draws: one whose answers
+ * arrive after a newer refresh began (say, one started before a decision) is dropped, so a decided request
+ * never reappears. Resolves with the problems it met (already shown unless it was dropped).
+ */
+function refreshApprovals(force) {
+  if (screen !== 'approvals' || approvalState.busy || !approvalState.list) return Promise.resolve([]);
+  const run = loadAndDrawApprovals(++approvalState.generation, force);
+  approvalState.latest = run;
+  return run;
+}
+
+async function loadAndDrawApprovals(generation, force) {
   const accounts = await listAccounts();
   const items = [];
   const problems = [];
@@ -349,14 +361,23 @@ async function refreshApprovals(force) {
       }
     }),
   );
-  if (screen !== 'approvals' || approvalState.busy) return;
+  const unique = [...new Set(problems)];
+  if (generation !== approvalState.generation) {
+    // A newer refresh draws instead; it must draw even if nothing changed when this one was asked to.
+    if (force) approvalState.forceNext = true;
+    await approvalState.latest; // resolves once the list is drawn from the newer answers
+    return unique;
+  }
+  if (screen !== 'approvals' || approvalState.busy) return unique;
   items.sort((a, b) => a.approval.createdAt.localeCompare(b.approval.createdAt));
-  if (problems.length) showNotice('error', [...new Set(problems)].join(' '));
+  if (unique.length) showNotice('error', unique.join(' '));
   approvalState.updated.textContent = t('approvals.updated', { time: timeFormat.format(new Date()) });
   const signature = items.map((i) => i.approval.id).join(',');
-  if (!force && signature === approvalState.signature) return;
+  if (!force && !approvalState.forceNext && signature === approvalState.signature) return unique;
+  approvalState.forceNext = false;
   approvalState.signature = signature;
   renderApprovalList(items);
+  return unique;
 }
 
 function renderApprovalList(items) {
@@ -484,8 +505,9 @@ async function answerApproval(item, decision, number, notMe, errorSlot) {
     });
     const text = notMe ? t('approval.notMeDone') : result.status === 'approved' ? t('approval.approved', { client: approval.clientName }) : t('approval.denied', { client: approval.clientName });
     approvalState.busy = false;
-    showNotice(result.status === 'approved' ? 'success' : 'info', text);
-    await refreshApprovals(true);
+    // The list first, then the outcome: when the notice appears, the decided request is already gone from the list.
+    const problems = await refreshApprovals(true);
+    showNotice(result.status === 'approved' ? 'success' : 'info', text, problems);
     const notice = document.getElementById('approvals-notice');
     if (notice) {
       notice.setAttribute('tabindex', '-1');
@@ -497,8 +519,8 @@ async function answerApproval(item, decision, number, notMe, errorSlot) {
     errorSlot.replaceChildren(message('error', error instanceof ApiError ? error.message : t('error.generic')));
     // A decided, expired or unknown request is gone: show the list as it is now, with the reason on top.
     if (error instanceof ApiError && [404, 409, 410, 422].includes(error.status)) {
-      showNotice('error', error.message);
-      await refreshApprovals(true);
+      const problems = await refreshApprovals(true);
+      showNotice('error', error.message, problems);
     }
   }
 }
