@@ -91,13 +91,13 @@ export function brokerPageRoutes(deps: BrokerPageDeps, forms: Middleware[]): Rou
     if (!claims?.sub || claims.acr !== deps.acrTwoFactor) throw new AppError('broker.signInFailed', 400);
     const account = await deps.accounts.findById(claims.sub);
     if (!account || !(BROKER_ROLES as readonly string[]).includes(account.role)) throw new AppError('broker.notBroker', 403);
-    brokerSession.set(ctx, account.id, deps.clock.now());
+    brokerSession.setSession(ctx, account.id, deps.clock.now());
     ctx.set('Cache-Control', 'no-store');
-    ctx.redirect(pending.next);
+    ctx.redirect(pending.next ?? '/broker');
   });
 
   router.post('/logout', ...forms, async (ctx) => {
-    brokerSession.clear(ctx);
+    brokerSession.clearSession(ctx);
     ctx.set('Cache-Control', 'no-store');
     try {
       ctx.redirect(client.buildEndSessionUrl(await configuration(self), { client_id: self.id, post_logout_redirect_uri: self.postLogoutRedirectUri! }).href);
