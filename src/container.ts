@@ -250,7 +250,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     ? new HttpSmsGateway({ url: config.smsGatewayUrl, token: config.smsGatewayToken, sender: config.smsSenderId, timeoutMs: config.smsGatewayTimeoutMs, log: logger })
     : null;
   // Every SMS, whatever carries it, is recorded in the ledger before it is sent and billed once when accepted (SMS-4).
-  const smsSettlement = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger });
+  const smsSettlement = new LedgerRecordingSmsChannel({ inner: overrides.sms ?? smsGateway ?? smsSink!, ledger: smsLedger, accounts, clock, settings: smsBillingSettings(config), log: logger, countAccepted: metrics.smsSent });
   const sms: SmsChannel = smsSettlement;
   // Push endpoints are called later on a device's word: only allowed push services, never internal addresses (SSRF).
   const pushEndpoints = new PushEndpointPolicy(config.pushServiceHosts);

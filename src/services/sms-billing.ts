@@ -77,6 +77,8 @@ export interface LedgerRecordingDeps {
   clock: Clock;
   settings: SmsBillingSettings;
   log?: BillingLog;
+  /** Counts each SMS the provider accepted, once, by purpose (`sms_sent_total`). */
+  countAccepted?: (purpose: string) => void;
   /**
    * Waits before each background retry of a message whose delivery is unknown (same idempotency key). Default
    * 5 s, 30 s, 2 min; [] = no background retries (settlePending() only).
@@ -148,6 +150,7 @@ export class LedgerRecordingSmsChannel implements SmsChannel {
     }
     this.unsettled.delete(key);
     await this.settle(key, { state: 'accepted', providerMessageId: result.messageId, at: this.deps.clock.now() });
+    this.deps.countAccepted?.(message.purpose);
     return result;
   }
 

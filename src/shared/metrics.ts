@@ -7,7 +7,7 @@ export interface Metrics {
   loginOutcome(outcome: string): void;
   /** A financeIDENT approval changed state: created, approved, denied, not_me, expired, refused. */
   approvalOutcome(outcome: string): void;
-  /** One SMS handed to the gateway, by purpose (login, enrolment, …). */
+  /** One SMS the gateway accepted, by purpose (login, activation, …); counted once per message. */
   smsSent(purpose: string): void;
   /** One web-push delivery attempt: sent, gone, failed, … */
   pushSent(outcome: string): void;
@@ -37,7 +37,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean; prefix?: string 
   });
   const sms = new Counter({
     name: 'sms_sent_total',
-    help: 'SMS messages handed to the gateway by purpose.',
+    help: 'SMS messages the gateway accepted, by purpose.',
     labelNames: ['purpose'] as const,
     registers: [registry],
   });

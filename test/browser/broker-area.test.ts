@@ -97,7 +97,7 @@ describe('broker area in Chromium', () => {
     expect((await idp.container.accounts.findByAccessNumber('200002'))!.mobile).toBe('+4915177777702');
 
     await page.reload();
-    expect(await page.locator('#mobile-current').innerText()).toBe(text('de', 'brokerPage.customer.mobileCurrent', { mobile: '+4915177777702' }));
+    expect(await page.locator('#mobile-current').innerText()).toBe(text('de', 'brokerPage.customer.mobileCurrent', { mobile: '+49 151 7777 7702' }));
     expect(await page.locator('#mobile-change').innerText()).toContain(text('de', 'brokerPage.change.confirmed'));
   });
 

@@ -39,7 +39,19 @@ function lastCode(): string {
 const wrongCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 const submitCode = (browser: Browser, page: Page, code: string) => browser.submit(page, '/sms', { code }, rp.redirectUri);
 
+async function smsSentCount(purpose: string): Promise<number> {
+  const metric = await idp.container.metrics.registry.getSingleMetric('sms_sent_total')!.get();
+  return metric.values.find((v) => v.labels.purpose === purpose)?.value ?? 0;
+}
+
 describe('SMS login', () => {
+  it('counts each SMS the gateway accepted once in sms_sent_total (the metrics scrape)', async () => {
+    const before = await smsSentCount('login');
+    await startSmsLogin();
+    expect(idp.container.smsSink!.list()).toHaveLength(1);
+    expect(await smsSentCount('login')).toBe(before + 1);
+  });
+
   it('sends the code only to the number on file; a wrong code is refused, the right one finishes with amr sms', async () => {
     const { browser, started, page } = await startSmsLogin();
     expect(page.status).toBe(200);

@@ -2,7 +2,6 @@
 // with a fresh second factor, then sets the interval and sees and ends remembered browsers and devices.
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import * as client from 'openid-client';
 import type { ClientMetadata } from '../../config/clients.js';
 import type { IntervalService } from '../../services/interval-service.js';
 import { MAX_INTERVAL_DAYS } from '../../services/interval-service.js';
@@ -14,7 +13,7 @@ import type { Random } from '../../shared/random.js';
 import type { Account, AccountStore } from '../../stores/account-store.js';
 import type { PageContext, RenderPage } from '../render.js';
 import { redirectToPage } from '../flash.js';
-import { issuerBase, lazyDiscovery, type DemoClient } from '../demo/demo-clients.js';
+import { areaSignIn } from '../area-sign-in.js';
 import { accountCookies } from './account-cookies.js';
 import { translate } from '../../i18n/messages.js';
 
@@ -57,17 +56,7 @@ function field(ctx: Context, name: string): string {
 }
 
 export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Router {
-  const base = issuerBase(deps.issuer);
-  const redirectUri = `${base}/account/callback`;
-  const self: DemoClient = {
-    id: deps.client.client_id,
-    name: deps.client.client_name ?? deps.client.client_id,
-    redirectUri,
-    postLogoutRedirectUri: `${base}/account/signed-out`,
-    usesRefreshTokens: false,
-    metadata: deps.client,
-  };
-  const configuration = lazyDiscovery(deps.issuer);
+  const signIn = areaSignIn({ issuer: deps.issuer, client: deps.client, path: '/account', cookies: accountCookies, random: deps.random, acrTwoFactor: deps.acrTwoFactor, failure: 'account.signInFailed' });
   const router = new Router({ prefix: '/account' });
 
   /** The signed-in account, or undefined (then the caller sends the user to sign in). */
@@ -134,52 +123,12 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
   });
 
   router.get('/login', async (ctx) => {
-    const config = await configuration(self).catch(() => {
-      throw new AppError('error.unavailable', 503);
-    });
-    const verifier = client.randomPKCECodeVerifier();
-    const state = deps.random.token();
-    const nonce = deps.random.token();
-    accountCookies.setLogin(ctx, { verifier, state, nonce });
-    const lang = (ctx.state.page as PageContext).lang;
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: 'openid',
-      response_type: 'code',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      // Changing security settings always needs a fresh second factor: no remembered browser, no old session.
-      acr_values: deps.acrTwoFactor,
-      ui_locales: lang,
-    });
-    ctx.set('Cache-Control', 'no-store');
-    ctx.redirect(url.href);
+    await signIn.start(ctx);
   });
 
   router.get('/callback', async (ctx) => {
-    const pending = accountCookies.getLogin(ctx);
-    accountCookies.clearLogin(ctx);
-    if (typeof ctx.query.error === 'string') {
-      const key = ctx.query.error === 'access_denied' ? 'oidc.access_denied' : 'account.signInFailed';
-      throw new AppError(key, 400);
-    }
-    if (!pending) throw new AppError('account.signInFailed', 400);
-    let claims: client.IDToken | undefined;
-    try {
-      const config = await configuration(self);
-      const tokens = await client.authorizationCodeGrant(config, new URL(`${base}${ctx.url}`), {
-        pkceCodeVerifier: pending.verifier,
-        expectedState: pending.state,
-        expectedNonce: pending.nonce,
-      });
-      claims = tokens.claims();
-    } catch {
-      throw new AppError('account.signInFailed', 400);
-    }
-    if (!claims?.sub || claims.acr !== deps.acrTwoFactor) throw new AppError('account.signInFailed', 400);
-    accountCookies.setSession(ctx, claims.sub, deps.clock.now());
+    const { sub } = await signIn.finish(ctx);
+    accountCookies.setSession(ctx, sub, deps.clock.now());
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect('/account');
   });
@@ -236,12 +185,7 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
     accountCookies.clearSession(ctx);
     ctx.set('Cache-Control', 'no-store');
     // Also ends the IdP session (the provider asks for confirmation, then returns to /account/signed-out).
-    try {
-      const config = await configuration(self);
-      ctx.redirect(client.buildEndSessionUrl(config, { client_id: self.id, post_logout_redirect_uri: self.postLogoutRedirectUri! }).href);
-    } catch {
-      ctx.redirect('/account/signed-out');
-    }
+    ctx.redirect(await signIn.signOutUrl());
   });
 
   router.get('/signed-out', ...forms, async (ctx) => {

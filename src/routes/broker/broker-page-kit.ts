@@ -41,11 +41,11 @@ function withParam(url: string, key: string, value: string): string {
 
 export function pageKit(deps: PageKitDeps): PageKit {
   async function signedIn(ctx: Context): Promise<BrokerContext | undefined> {
-    const id = brokerSession.get(ctx, deps.clock.now());
+    const id = brokerSession.getSession(ctx, deps.clock.now())?.accountId;
     if (!id) return undefined;
     const account = await deps.accounts.findById(id);
     if (!account) {
-      brokerSession.clear(ctx);
+      brokerSession.clearSession(ctx);
       return undefined;
     }
     return brokerContext(account, deps.rights);

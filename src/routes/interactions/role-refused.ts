@@ -1,7 +1,7 @@
 // OIDC-5: an account whose role the client does not admit sees why after the password; the relying party then gets access_denied.
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
-import { loadInteraction } from './load-interaction.js';
+import { denyLogin } from './abort.js';
 import { translate } from '../../i18n/messages.js';
 import type { Language } from '../../i18n/language.js';
 import type { Role } from '../../stores/account-store.js';
@@ -27,15 +27,5 @@ export async function showRoleRefused(ctx: Context, deps: InteractionDeps, uid: 
 
 /** GET /interaction/:uid/refused — back to the relying party with access_denied (OAuth 2.0 §4.1.2.1). */
 export function finishRefused(deps: InteractionDeps): Middleware {
-  return async function finishRefused(ctx) {
-    const details = await loadInteraction(deps.provider, ctx);
-    await deps.pending.delete(details.uid);
-    ctx.respond = false;
-    await deps.provider.interactionFinished(
-      ctx.req,
-      ctx.res,
-      { error: 'access_denied', error_description: 'this account may not use this client' },
-      { mergeWithLastSubmission: false },
-    );
-  };
+  return denyLogin(deps, 'this account may not use this client');
 }
