@@ -13,6 +13,29 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  // Layers (ARCHITECTURE.md): the domain knows no HTTP framework, no OIDC library and no route; stores know no domain or channel.
+  {
+    files: ['src/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['koa', '@koa/*', 'koa-*', 'oidc-provider', 'oidc-provider/*'], message: 'Domain code does not import Koa or oidc-provider: take an interface (see services/account-session-ender.ts).' },
+          { group: ['**/routes/**', '**/middleware/**', '**/provider/**'], message: 'Domain code does not import routes, middleware or the provider layer.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/stores/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['koa', '@koa/*', 'koa-*'], message: 'Stores do not import Koa.' },
+          { group: ['**/services/**', '**/channels/**', '**/routes/**', '**/middleware/**'], message: 'Stores implement interfaces; they import no services, channels or routes.' },
+        ],
+      }],
+    },
+  },
   {
     files: ['public/**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', self: 'readonly', location: 'readonly', EventSource: 'readonly', indexedDB: 'readonly', crypto: 'readonly', atob: 'readonly', btoa: 'readonly', TextEncoder: 'readonly', clients: 'readonly', Notification: 'readonly', PublicKeyCredential: 'readonly', localStorage: 'readonly', AbortController: 'readonly', Response: 'readonly' } },

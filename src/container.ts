@@ -59,6 +59,7 @@ import { withBrokerClient } from './config/broker-client.js';
 import { SmsCodeService } from './services/sms-code-service.js';
 import { PurposeCodeService } from './services/purpose-codes.js';
 import { buildPasswordSetup, type PasswordSetup } from './services/password-setup.js';
+import { AccountSessions } from './provider/account-sessions.js';
 import { WebAuthnRp } from './services/webauthn.js';
 import { BackchannelLogout } from './provider/backchannel-logout.js';
 import { ClientRoles } from './config/client-roles.js';
@@ -353,8 +354,16 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     logger,
     settings: { attempts: config.backchannelLogoutAttempts, retryDelayMs: config.backchannelLogoutRetryDelayMs },
   }).attach();
+  // Every OIDC session and grant per account, indexed from the provider's events, so they can all be ended.
+  const sessions = new AccountSessions({
+    kv,
+    provider,
+    ttlMs: Math.max(config.sessionTtlSeconds, config.refreshTokenTtlSeconds) * 1000,
+    logger,
+    onEnded: backchannelLogout,
+  }).attach();
   const passwordSetup = buildPasswordSetup({
-    config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, provider, sessionEndListener: backchannelLogout,
+    config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, sessions,
     mobileChangeOptions: { log: brokerStores.mobileChanges, random, confirmUrl: (token) => `${config.issuer.replace(/\/+$/, '')}/mobile/confirm/${token}`, pendingTtlMs: MOBILE_CHANGE_PENDING_MS },
   });
   const broker = buildBrokerArea({

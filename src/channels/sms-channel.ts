@@ -1,5 +1,7 @@
 // The SMS channel contract: the gateway in production, a recording sink in development and tests (SMS-5).
-export type SmsPurpose = 'activation' | 'login' | 'password' | 'mobile_change';
+import type { SmsPurpose } from '../stores/sms-ledger.js';
+
+export type { SmsPurpose };
 
 export interface SmsMessage {
   /** E.164; always a number on file (SMS-1), never one typed on a page. */

@@ -9,7 +9,7 @@ import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { KvStore } from '../stores/kv-store.js';
-import type { AccountSessions } from './account-sessions.js';
+import type { AccountSessionEnder } from './account-session-ender.js';
 import { normaliseLoginId, type LoginService } from './login-service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_MAX_LENGTH, type PasswordPolicy } from './password-policy.js';
@@ -42,7 +42,7 @@ export interface PasswordSettingDeps {
   hasher: PasswordHasher;
   policy: PasswordPolicy;
   rememberedBrowsers: Pick<RememberedBrowserService, 'endAll'>;
-  sessions: Pick<AccountSessions, 'endAll'>;
+  sessions: Pick<AccountSessionEnder, 'endAll'>;
   audit: AuditLog;
   kv: KvStore;
   clock: Clock;

@@ -1,5 +1,4 @@
 // Builds the password-setting flow (PWD-1, PWD-2) and the mobile number change (ACC-3) from the container's parts.
-import type Provider from 'oidc-provider';
 import type { SmsChannel } from '../channels/sms-channel.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
@@ -8,7 +7,7 @@ import type { Random } from '../shared/random.js';
 import type { AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { KvStore } from '../stores/kv-store.js';
-import { AccountSessions, type SessionEndListener } from './account-sessions.js';
+import type { AccountSessionEnder } from './account-session-ender.js';
 import type { LoginService } from './login-service.js';
 import { MobileChangeService } from './mobile-change.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -20,8 +19,8 @@ import type { RememberedBrowserService } from './remembered-browsers.js';
 export interface PasswordSetup {
   policy: PasswordPolicy;
   codes: PurposeCodeService;
-  /** Every OIDC session and grant per account (indexed from the provider's events). */
-  sessions: AccountSessions;
+  /** Ends every OIDC session and grant of an account (src/provider/account-sessions.ts). */
+  sessions: AccountSessionEnder;
   passwords: PasswordSettingService;
   mobileChange: MobileChangeService;
   /** How long a started password flow may take. */
@@ -40,9 +39,8 @@ export interface PasswordSetupParts {
   hasher: PasswordHasher;
   audit: AuditLog;
   rememberedBrowsers: RememberedBrowserService;
-  provider: Provider;
-  /** Back-channel logout of the relying parties whose sessions a new password ends. */
-  sessionEndListener?: SessionEndListener;
+  /** Ends an account's OIDC sessions (a new password ends them all, PWD-2). */
+  sessions: AccountSessionEnder;
   /** ACC-3 as the broker area uses it: requests kept for the broker, a confirmation link in the SMS, a longer wait. */
   mobileChangeOptions?: Pick<import('./mobile-change.js').MobileChangeDeps, 'log' | 'random' | 'confirmUrl' | 'pendingTtlMs'>;
 }
@@ -53,8 +51,7 @@ export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
   const policy = new PasswordPolicy(p.config.passwordMinLength);
   // The limits of SMS login codes (SMS-3) hold for password and mobile-change codes too.
   const codes = new PurposeCodeService({ kv: p.kv, sms: p.sms, clock: p.clock, random: p.random });
-  const ttlMs = Math.max(p.config.sessionTtlSeconds, p.config.refreshTokenTtlSeconds) * 1000;
-  const sessions = new AccountSessions({ kv: p.kv, provider: p.provider, ttlMs, logger: p.logger, ...(p.sessionEndListener ? { onEnded: p.sessionEndListener } : {}) }).attach();
+  const sessions = p.sessions;
   const passwords = new PasswordSettingService({
     accounts: p.accounts,
     login: p.login,

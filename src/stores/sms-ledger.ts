@@ -1,6 +1,7 @@
 // The SMS ledger contract (SMS-4): one line per SMS handed to the provider, recorded BEFORE sending and keyed by its
 // idempotency key, with what became of it; only accepted lines are billed. Amounts in integer cents.
-import type { SmsPurpose } from '../channels/sms-channel.js';
+/** Why an SMS was sent; each purpose has its own price (SMS-4). */
+export type SmsPurpose = 'activation' | 'login' | 'password' | 'mobile_change';
 
 /**
  * accepted: the provider took the message (billed); failed: it did not (never billed); unknown: no answer yet —

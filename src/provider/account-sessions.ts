@@ -3,15 +3,9 @@
 // provider's `session.saved` and `grant.saved` events (a session's id changes at each login: every id is kept,
 // destroying one that is already gone does nothing). Ending a grant also revokes its tokens (refresh tokens too).
 import type Provider from 'oidc-provider';
+import type { AccountSessionEnder, SessionEndListener, SessionsEndReason } from '../services/account-session-ender.js';
 import type { Logger } from '../shared/logger.js';
 import type { KvStore } from '../stores/kv-store.js';
-
-/** Why an account's sessions end, and who to tell: the relying parties that held them (Back-Channel Logout). */
-export type SessionsEndReason = 'password' | 'not_me' | 'device_removed';
-export interface SessionEndListener {
-  /** Called once per endAll with each (client, sid) of the ended sessions; must not throw or wait. */
-  notify(accountId: string, ended: { clientId: string; sid: string }[], reason: SessionsEndReason): void;
-}
 
 export interface AccountSessionsDeps {
   kv: KvStore;
@@ -23,7 +17,7 @@ export interface AccountSessionsDeps {
   onEnded?: SessionEndListener;
 }
 
-export class AccountSessions {
+export class AccountSessions implements AccountSessionEnder {
   /** Index writes not finished yet (they run from synchronous event listeners). */
   private readonly inFlight = new Set<Promise<void>>();
 
