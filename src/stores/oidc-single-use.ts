@@ -22,3 +22,15 @@ export function lostConsumeRace(model: string): Error {
   if (model === 'PushedAuthorizationRequest') return new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');
   return new errors.InvalidGrant(`${model} already consumed`);
 }
+
+/** The one model the provider only ever writes once per id: a seen DPoP proof or client assertion (`jti`). */
+export const REPLAY_MODEL = 'ReplayDetection';
+
+/**
+ * The error a request gets when a simultaneous one registered the same DPoP proof or client-assertion `jti` first
+ * (RFC 9449 §11.1, RFC 7523 §3 item 7): oidc-provider reads, then saves, so the store's write decides (SET NX) and
+ * the loser fails with the standard `invalid_request` (never a 500, never a second use).
+ */
+export function replayDetected(): Error {
+  return new errors.InvalidRequest('this one-time proof (DPoP proof or client assertion) was already used');
+}

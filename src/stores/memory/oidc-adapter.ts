@@ -2,7 +2,7 @@
 // expire with their model, revoking a grant deletes every token of it, and single use is decided atomically.
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { GRANTABLE, lostConsumeRace } from '../oidc-single-use.js';
+import { GRANTABLE, lostConsumeRace, REPLAY_MODEL, replayDetected } from '../oidc-single-use.js';
 
 interface Entry {
   /** JSON, so callers never share (and mutate) a stored object. */
@@ -65,6 +65,8 @@ export function memoryAdapterFactory(clock: Clock = systemClock, expiryClock: Cl
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const expiresAt = expiresIn && expiresIn > 0 ? expiryClock.now() + expiresIn * 1000 : null;
       const key = this.key(id);
+      // Seen once (DPoP proof, client assertion): the same rule as Redis's SET NX.
+      if (this.model === REPLAY_MODEL && get(key) !== undefined) throw replayDetected();
       entries.set(key, { payload: JSON.stringify(payload), expiresAt });
       if (this.model === 'Session' && payload.uid) lookups.set(`uid:${this.model}:${payload.uid}`, { id, expiresAt });
       if (payload.userCode) lookups.set(`userCode:${this.model}:${payload.userCode}`, { id, expiresAt });

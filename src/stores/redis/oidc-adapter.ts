@@ -1,7 +1,7 @@
 // oidc-provider adapter on Redis or a Redis Cluster: JSON payloads expire with their model; revoking a grant ends every token of it.
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { GRANTABLE, lostConsumeRace } from '../oidc-single-use.js';
+import { GRANTABLE, lostConsumeRace, REPLAY_MODEL, replayDetected } from '../oidc-single-use.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
 
 const modelKey = (model: string, id: string) => `oidc:${model}:${id}`;
@@ -121,6 +121,12 @@ export function redisAdapterFactory(client: RedisConnection, clock: Clock = syst
       const key = modelKey(this.model, id);
       const ttlMs = expiresIn && expiresIn > 0 ? Math.ceil(expiresIn * 1000) : 0;
       const json = JSON.stringify(payload);
+      if (this.model === REPLAY_MODEL) {
+        // Seen once, by exactly one of simultaneous requests: the first SET NX wins, the rest were replays.
+        const set = await (ttlMs > 0 ? client.set(key, json, 'PX', ttlMs, 'NX') : client.set(key, json, 'NX'));
+        if (set === null) throw replayDetected();
+        return;
+      }
       if (GRANTABLE.has(this.model) && typeof payload.grantId === 'string') {
         // A token of a revoked grant is not stored: the request that made it may still answer (as when a code is
         // redeemed twice, RFC 9700 §4.14), but the token is unknown wherever it is used.
