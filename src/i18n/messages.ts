@@ -33,6 +33,8 @@ export const MESSAGES = {
   'notice.dismiss': { de: 'Hinweis schließen', en: 'Dismiss notice' },
   'notice.continue': { de: 'Weiter', en: 'Continue' },
   'notice.back': { de: 'Zurück zur Anmeldung', en: 'Back to sign-in' },
+  // Ends the login: the application hears access_denied (so it does not say "back").
+  'notice.cancelLogin': { de: 'Anmeldung abbrechen', en: 'Cancel sign-in' },
   'notice.roleRefused.heading': { de: 'Kein Zugang zu {client}', en: 'No access to {client}' },
   'notice.roleRefused.text': { de: 'Mit diesem Zugang können Sie sich nicht bei {client} anmelden: {client} steht nur {audience} offen.', en: 'You cannot sign in to {client} with this account: {client} is only open to {audience}.' },
   'notice.roleRefused.next': { de: 'Bitte melden Sie sich bei der Anwendung für Ihren Zugang an. Wenn Sie meinen, dass das nicht stimmt, wenden Sie sich an Ihren Vermittler oder den Support.', en: 'Please sign in to the application meant for your account. If you think this is wrong, contact your broker or support.' },
