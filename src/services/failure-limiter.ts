@@ -60,11 +60,12 @@ export class FailureLimiter {
   async begin(subjects: LimitedSubject[]): Promise<AttemptStart> {
     const now = this.clock.now();
     const held = subjects.map(({ subject, policy }) => ({ subject, policy, bucket: Math.floor(now / policy.windowMs) }));
-    // The INCRs are issued before the lock read: on one Redis connection they run in that order (and so in memory); on a
-    // Redis Cluster a subject's counter and lock share a slot, hence a node and its connection.
-    const counting = held.map((h) => this.kv.incr(this.tryKey(h.subject, h.bucket), h.policy.windowMs));
-    const locking = this.lockedUntil(...subjects.map((s) => s.subject));
-    const [counts, lockedUntil] = await Promise.all([Promise.all(counting), locking]);
+    // Per subject, the slot is taken and its lock read in ONE store step (the counter and the lock share a hash
+    // slot): no lock can be set between them, whatever connection, script cache or node answers.
+    const steps = await Promise.all(held.map((h) => this.kv.incrAndGet(this.tryKey(h.subject, h.bucket), h.policy.windowMs, this.lockKey(h.subject))));
+    const counts = steps.map((s) => s.count);
+    const latestLock = Math.max(0, ...steps.map((s) => Number(s.value ?? 0)));
+    const lockedUntil = latestLock > now ? latestLock : null;
     const full = held.filter((h, i) => (counts[i]!) > h.policy.maxFailures);
     if (lockedUntil === null && full.length === 0) return { kind: 'allowed', ticket: { held } };
     await Promise.all(held.map((h) => this.kv.decrBy(this.tryKey(h.subject, h.bucket), 1)));

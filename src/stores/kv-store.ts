@@ -11,6 +11,11 @@ export interface KvStore {
   del(...keys: string[]): Promise<void>;
   /** Increments a counter (atomic); the first increment gives the key the expiry `ttlMs`. */
   incr(key: string, ttlMs: number): Promise<number>;
+  /**
+   * `incr(counterKey, ttlMs)`, then reads `readKey`, in one atomic step (on Redis both keys must share a slot):
+   * no write to `readKey` can fall between the two. Returns the new count and the value read.
+   */
+  incrAndGet(counterKey: string, ttlMs: number, readKey: string): Promise<{ count: number; value: string | null }>;
   /** Lowers a counter by `n` (atomic), never below 0; keeps its expiry. A missing counter stays missing (0). */
   decrBy(key: string, n: number): Promise<number>;
   /** Gets and deletes in one step (GETDEL): of simultaneous calls exactly one gets the value. */

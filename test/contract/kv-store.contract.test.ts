@@ -127,6 +127,15 @@ function kvStoreContract(name: string, create: () => KvHarness) {
       expect(await store.ttl('n')).toBeGreaterThan(0);
     });
 
+    it('incrAndGet counts like incr and reads the other key in the same step; 50 at once get 1…50', async () => {
+      expect(await store.incrAndGet('{t}:n', 60_000, '{t}:lock')).toEqual({ count: 1, value: null });
+      await store.set('{t}:lock', '12345', 60_000);
+      expect(await store.incrAndGet('{t}:n', 60_000, '{t}:lock')).toEqual({ count: 2, value: '12345' });
+      expect(await store.ttl('{t}:n')).toBeGreaterThan(0);
+      const steps = await Promise.all(Array.from({ length: 50 }, () => store.incrAndGet('{u}:n', 60_000, '{u}:lock')));
+      expect(steps.map((s) => s.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
+
     it('keeps a set of members', async () => {
       expect(await store.smembers('s')).toEqual([]);
       await store.sadd('s', 'a', 60_000);

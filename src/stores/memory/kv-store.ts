@@ -56,6 +56,15 @@ export class MemoryKvStore implements KvStore {
     return next;
   }
 
+  async incrAndGet(counterKey: string, ttlMs: number, readKey: string): Promise<{ count: number; value: string | null }> {
+    // No await between the two: nothing else runs in between (the same rule as the Redis script).
+    const entry = this.live(counterKey);
+    const count = (typeof entry?.value === 'string' ? Number(entry.value) : 0) + 1;
+    this.entries.set(counterKey, { value: String(count), expiresAt: entry ? entry.expiresAt : this.expiry(ttlMs) });
+    const read = this.live(readKey);
+    return { count, value: typeof read?.value === 'string' ? read.value : null };
+  }
+
   async decrBy(key: string, n: number): Promise<number> {
     const entry = this.live(key);
     if (!entry || typeof entry.value !== 'string') return 0;

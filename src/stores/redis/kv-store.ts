@@ -12,6 +12,15 @@ end
 return n
 `);
 
+/** The same increment, then GET KEYS[2], in one script: nothing runs between them. */
+const incrAndGetScript = luaScript(`
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return {n, redis.call('GET', KEYS[2])}
+`);
+
 /** SADD, then raise (never lower) the set's expiry to at least ARGV[2] ms. */
 const saddScript = luaScript(`
 redis.call('SADD', KEYS[1], ARGV[1])
@@ -97,6 +106,11 @@ export class RedisKvStore implements KvStore {
 
   async incr(key: string, ttlMs: number): Promise<number> {
     return Number(await incrScript.run(this.client, [key], [positiveMs(ttlMs)]));
+  }
+
+  async incrAndGet(counterKey: string, ttlMs: number, readKey: string): Promise<{ count: number; value: string | null }> {
+    const [count, value] = (await incrAndGetScript.run(this.client, [counterKey, readKey], [positiveMs(ttlMs)])) as [number, string | null | false];
+    return { count: Number(count), value: typeof value === 'string' ? value : null };
   }
 
   async decrBy(key: string, n: number): Promise<number> {
