@@ -45,13 +45,6 @@ export class FailureLimiter {
   private tryKey = (subject: string, bucket: number) => `${this.prefix}:{${subject}}:try:${bucket}`;
   private failKey = (subject: string, bucket: number) => `${this.prefix}:{${subject}}:fail:${bucket}`;
 
-  /** The latest time until which any of the subjects is locked, or null (one store round trip). */
-  async lockedUntil(...subjects: string[]): Promise<number | null> {
-    const values = await this.kv.getMany(subjects.map((s) => this.lockKey(s)));
-    const until = Math.max(0, ...values.map((v) => Number(v ?? 0)));
-    return until > this.clock.now() ? until : null;
-  }
-
   /**
    * Takes a slot for every subject, then reads the locks (in that order, one round trip). Allowed only when every
    * subject had a free slot and none is locked; otherwise every slot taken is given back and `until` says how long

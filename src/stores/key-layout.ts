@@ -29,7 +29,7 @@ export const KEY_FAMILIES: readonly KeyFamily[] = [
   { template: 'oidc:grant:{<grantId>}:revoked', pattern: /^oidc:grant:\{[^}]+\}:revoked$/, owner: 'src/stores/redis/oidc-adapter.ts', ttl: 'the index’s remaining lifetime, at least 10 min', slot: 'the grant: {<grantId>}' },
   // Hosted login
   { template: 'login:<interaction uid>', pattern: /^login:[^:]+$/, owner: 'src/services/pending-login.ts', ttl: 'INTERACTION_TTL_SECONDS', slot: OWN },
-  { template: 'limit:{<subject>}:(lock|try:<window>|fail:<window>)', pattern: /^limit:\{(id|ip|acct):[^}]+\}:(lock|try:\d+|fail:\d+)$/, owner: 'src/services/failure-limiter.ts', ttl: 'LOGIN_LOCKOUT_SECONDS (lock), LOGIN_FAILURE_WINDOW_SECONDS (counters)', slot: 'the subject: {<subject>} (its counter INCR and lock read go to one node, in order)' },
+  { template: 'limit:{<subject>}:(lock|try:<window>|fail:<window>)', pattern: /^limit:\{(id|ip|acct):[^}]+\}:(lock|try:\d+|fail:\d+)$/, owner: 'src/services/failure-limiter.ts', ttl: 'LOGIN_LOCKOUT_SECONDS (lock), LOGIN_FAILURE_WINDOW_SECONDS (counters)', slot: 'the subject: {<subject>} (its counter INCR and lock read are one script)' },
   // Approvals
   { template: 'approval:<id>[:outcome|:resends|:resend-cooldown]', pattern: /^approval:[^:]+(:outcome|:resends|:resend-cooldown)?$/, owner: 'src/services/approval-service.ts', ttl: 'APPROVAL_TTL_SECONDS plus a short grace (cool-down: 15 s)', slot: OWN },
   { template: 'approvals:(open|slots):<accountId>', pattern: /^approvals:(open|slots):[^:]+$/, owner: 'src/services/approval-service.ts', ttl: 'APPROVAL_TTL_SECONDS plus a short grace', slot: OWN },
