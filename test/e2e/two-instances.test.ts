@@ -8,9 +8,7 @@
 // approval and lists it) and on B (B authenticates the device, under B's own device id, and decides the approval
 // of the same account in the shared Redis).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT_DIR } from '../../src/container.js';
@@ -21,15 +19,12 @@ import { Browser } from '../helpers/browser.js';
 import { RelyingParty, passwordLogin } from '../helpers/relying-party.js';
 import { shownNumber } from '../helpers/device.js';
 import type { TestIdp } from '../helpers/test-idp.js';
+import { freePort, startIdpProcess, stopIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
 
 const MOBILE = '+4915122222201';
 const PASSWORD = 'Demo-Passwort-2026';
 
-interface Instance {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
+type Instance = IdpProcess;
 
 let redis: RedisServerHandle;
 let stateDir: string;
@@ -37,60 +32,9 @@ let a: Instance | undefined;
 let b: Instance | undefined;
 let issuer: string;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startInstance(port: number): Promise<Instance> {
-  const child = spawn(join(ROOT_DIR, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-    cwd: ROOT_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? tmpdir(),
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ISSUER: issuer,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: 'fi2i:',
-      DEV_STATE_DIR: stateDir,
-      LOG_LEVEL: 'warn',
-    },
-  });
-  let log = '';
-  const keep = (chunk: Buffer) => void (log = (log + chunk.toString()).slice(-8000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const instance: Instance = { url: `http://localhost:${port}`, child, output: () => log };
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`instance on ${port} exited:\n${log}`);
-    const ok = await fetch(`${instance.url}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return instance;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stopInstance(instance);
-  throw new Error(`instance on ${port} did not answer /healthz within 30 s:\n${log}`);
-}
-
-async function stopInstance(instance: Instance | undefined): Promise<void> {
-  if (!instance) return;
-  const { child } = instance;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
+const startInstance = (port: number) =>
+  startIdpProcess(port, { ISSUER: issuer, REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'fi2i:', DEV_STATE_DIR: stateDir });
+const stopInstance = stopIdpProcess;
 
 beforeAll(async () => {
   redis = await startRedisServer();
