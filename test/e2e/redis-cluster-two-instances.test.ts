@@ -7,20 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT_DIR } from '../../src/container.js';
-import { parseClients } from '../../src/config/clients.js';
-import { DeviceClient, type DeviceKeyState } from '../../src/ident-client/device-client.js';
+import { DeviceClient } from '../../src/ident-client/device-client.js';
 import { Browser } from '../helpers/browser.js';
-import { RelyingParty, passwordLogin } from '../helpers/relying-party.js';
+import { passwordLogin } from '../helpers/relying-party.js';
 import { shownNumber } from '../helpers/device.js';
-import { freePort, startIdpProcess, stopIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
+import { enrolOnProcess, freePort, processRelyingParty, startIdpProcess, stopIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
 import { testRedisClusterSeeds } from '../helpers/redis.js';
-import type { TestIdp } from '../helpers/test-idp.js';
 
-const MOBILE = '+4915122222201';
 const PASSWORD = 'Demo-Passwort-2026';
 
 let stateDir: string;
@@ -43,27 +40,6 @@ afterAll(async () => {
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 }, 30_000);
 
-async function activationCode(instance: IdpProcess, to: string): Promise<string> {
-  const messages = (await (await fetch(`${instance.url}/dev/sms?to=${encodeURIComponent(to)}`)).json()) as { text: string; purpose: string }[];
-  const code = /(\d{6,8})/.exec(messages.find((m) => m.purpose === 'activation')?.text ?? '')?.[1];
-  if (!code) throw new Error(`no activation code for ${to} on ${instance.url}`);
-  return code;
-}
-
-async function enrolOn(instance: IdpProcess, key: { privateJwk: import('jose').JWK; publicJwk: import('jose').JWK }) {
-  const client = new DeviceClient(instance.url);
-  const { enrolmentId } = await client.startEnrolment('200001', PASSWORD);
-  const code = await activationCode(instance, MOBILE);
-  const state = await client.completeEnrolment(enrolmentId, code, { name: 'Testphone', platform: 'ios', osVersion: '17.2' }, key);
-  const addressed: DeviceKeyState = { ...state, url: issuer };
-  return { client, state: addressed };
-}
-
-async function relyingParty(instance: IdpProcess, clientId: string): Promise<RelyingParty> {
-  const clients = parseClients(JSON.parse(readFileSync(join(ROOT_DIR, 'config/demo-clients.json'), 'utf8')), issuer);
-  return RelyingParty.discover({ url: instance.url, container: { clients } } as unknown as TestIdp, clientId);
-}
-
 describe('two instances on one Redis Cluster', () => {
   it('/readyz on each instance reports every slot of the cluster covered', async () => {
     for (const instance of [a!, b!]) {
@@ -75,10 +51,10 @@ describe('two instances on one Redis Cluster', () => {
 
   it('the browser waits on A, the device answers through B, A reports approved and finishes the login with MFA', async () => {
     const key = await DeviceClient.generateKey();
-    const onA = await enrolOn(a!, key);
-    const onB = await enrolOn(b!, key);
+    const onA = await enrolOnProcess(a!, issuer, key);
+    const onB = await enrolOnProcess(b!, issuer, key);
 
-    const rp = await relyingParty(a!, 'financecloud');
+    const rp = await processRelyingParty(a!, issuer, 'financecloud');
     const browser = new Browser();
     const started = await rp.start();
     const waiting = await passwordLogin(browser, rp, started, '200001', PASSWORD);

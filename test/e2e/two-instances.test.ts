@@ -8,20 +8,16 @@
 // approval and lists it) and on B (B authenticates the device, under B's own device id, and decides the approval
 // of the same account in the shared Redis).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT_DIR } from '../../src/container.js';
-import { parseClients } from '../../src/config/clients.js';
-import { DeviceClient, type DeviceKeyState } from '../../src/ident-client/device-client.js';
+import { DeviceClient } from '../../src/ident-client/device-client.js';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.js';
 import { Browser } from '../helpers/browser.js';
-import { RelyingParty, passwordLogin } from '../helpers/relying-party.js';
+import { passwordLogin } from '../helpers/relying-party.js';
 import { shownNumber } from '../helpers/device.js';
-import type { TestIdp } from '../helpers/test-idp.js';
-import { freePort, startIdpProcess, stopIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
+import { enrolOnProcess, freePort, processRelyingParty, startIdpProcess, stopIdpProcess, type IdpProcess } from '../helpers/idp-process.js';
 
-const MOBILE = '+4915122222201';
 const PASSWORD = 'Demo-Passwort-2026';
 
 type Instance = IdpProcess;
@@ -52,39 +48,14 @@ afterAll(async () => {
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 }, 30_000);
 
-/** The latest activation code sent to `to`, from the instance's development SMS inbox. */
-async function activationCode(instance: Instance, to: string): Promise<string> {
-  const messages = (await (await fetch(`${instance.url}/dev/sms?to=${encodeURIComponent(to)}`)).json()) as { text: string; purpose: string }[];
-  const code = /(\d{6,8})/.exec(messages.find((m) => m.purpose === 'activation')?.text ?? '')?.[1];
-  if (!code) throw new Error(`no activation code for ${to} on ${instance.url}`);
-  return code;
-}
-
-/** Enrols the given key pair on one instance; device tokens are addressed to the shared issuer's device API. */
-async function enrolOn(instance: Instance, key: { privateJwk: import('jose').JWK; publicJwk: import('jose').JWK }) {
-  const client = new DeviceClient(instance.url);
-  const { enrolmentId } = await client.startEnrolment('200001', PASSWORD);
-  const code = await activationCode(instance, MOBILE);
-  const state = await client.completeEnrolment(enrolmentId, code, { name: 'Testphone', platform: 'ios', osVersion: '17.2' }, key);
-  // `aud` of every device JWS is `${ISSUER}/ident/api`, the same for all instances behind the load balancer.
-  const addressed: DeviceKeyState = { ...state, url: issuer };
-  return { client, state: addressed };
-}
-
-async function relyingParty(instance: Instance, clientId: string): Promise<RelyingParty> {
-  const clients = parseClients(JSON.parse(readFileSync(join(ROOT_DIR, 'config/demo-clients.json'), 'utf8')), issuer);
-  // discover() needs only the base URL and the client list of a TestIdp.
-  return RelyingParty.discover({ url: instance.url, container: { clients } } as unknown as TestIdp, clientId);
-}
-
 describe('two instances sharing one Redis', () => {
   it('the browser waits on A, the device answers through B, A reports approved and finishes the login', async () => {
     const key = await DeviceClient.generateKey();
-    const onA = await enrolOn(a!, key);
-    const onB = await enrolOn(b!, key);
+    const onA = await enrolOnProcess(a!, issuer, key);
+    const onB = await enrolOnProcess(b!, issuer, key);
     expect(onB.state.deviceId).not.toBe(onA.state.deviceId);
 
-    const rp = await relyingParty(a!, 'financecloud');
+    const rp = await processRelyingParty(a!, issuer, 'financecloud');
     const browser = new Browser();
     const started = await rp.start();
     const waiting = await passwordLogin(browser, rp, started, '200001', PASSWORD);

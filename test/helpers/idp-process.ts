@@ -3,7 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { JWK } from 'jose';
 import { ROOT_DIR } from '../../src/container.js';
+import { parseClients } from '../../src/config/clients.js';
+import { DeviceClient, type DeviceKeyState } from '../../src/ident-client/device-client.js';
+import { RelyingParty } from './relying-party.js';
+import type { TestIdp } from './test-idp.js';
 
 export interface IdpProcess {
   /** `http://localhost:<port>` */
@@ -68,4 +74,32 @@ export async function stopIdpProcess(instance: IdpProcess | undefined): Promise<
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The latest activation code sent to `to`, read from the process's development SMS inbox. */
+export async function processActivationCode(instance: IdpProcess, to: string): Promise<string> {
+  const messages = (await (await fetch(`${instance.url}/dev/sms?to=${encodeURIComponent(to)}`)).json()) as { text: string; purpose: string }[];
+  const code = /(\d{6,8})/.exec(messages.find((m) => m.purpose === 'activation')?.text ?? '')?.[1];
+  if (!code) throw new Error(`no activation code for ${to} on ${instance.url}`);
+  return code;
+}
+
+/**
+ * Enrols `key` for the demo customer 200001 on one instance. Device tokens are addressed to the shared `issuer`'s
+ * device API (`aud` = `${ISSUER}/ident/api`, the same for every instance behind the load balancer).
+ */
+export async function enrolOnProcess(instance: IdpProcess, issuer: string, key: { privateJwk: JWK; publicJwk: JWK }) {
+  const client = new DeviceClient(instance.url);
+  const { enrolmentId } = await client.startEnrolment('200001', 'Demo-Passwort-2026');
+  const code = await processActivationCode(instance, '+4915122222201');
+  const state = await client.completeEnrolment(enrolmentId, code, { name: 'Testphone', platform: 'ios', osVersion: '17.2' }, key);
+  const addressed: DeviceKeyState = { ...state, url: issuer };
+  return { client, state: addressed };
+}
+
+/** A relying party of the demo clients, talking to one instance of the shared `issuer`. */
+export async function processRelyingParty(instance: IdpProcess, issuer: string, clientId: string): Promise<RelyingParty> {
+  const clients = parseClients(JSON.parse(readFileSync(join(ROOT_DIR, 'config/demo-clients.json'), 'utf8')), issuer);
+  // discover() needs only the base URL and the client list of a TestIdp.
+  return RelyingParty.discover({ url: instance.url, container: { clients } } as unknown as TestIdp, clientId);
 }
