@@ -109,7 +109,7 @@ describe('SMS code page with a failing or slow provider (a local HTTP server)', 
   const clock = new ManualClock();
   beforeAll(async () => {
     await provider.start();
-    idp = await startTestIdp({ clock, env: { SMS_GATEWAY_URL: provider.url, SMS_GATEWAY_TIMEOUT_MS: '150' } });
+    idp = await startTestIdp({ clock, env: { SMS_GATEWAY_URL: provider.url, SMS_GATEWAY_TIMEOUT_MS: '1000' } });
     rp = await RelyingParty.discover(idp, 'financecloud');
   });
   afterAll(async () => {
@@ -144,7 +144,7 @@ describe('SMS code page with a failing or slow provider (a local HTTP server)', 
 
   it('the provider accepts but answers after the timeout: the page says it could not confirm the SMS; its code works', async () => {
     provider.fallback = 'slow';
-    provider.slowMs = 400;
+    provider.slowMs = 2500;
     const { browser, page } = await smsLogin(idp, rp, new Browser({ 'accept-language': 'en' }));
     expect(page.status).toBe(503);
     expect(alertText(page.html)).toBe(en('sms.deliveryUnknown', { retryAt: clock.now() + 30 * SECOND }));
@@ -160,7 +160,7 @@ describe('SMS code page with a failing or slow provider (a local HTTP server)', 
     expect(((await failed.json()) as { error: string }).error).toBe('sms.gatewayUnavailable');
 
     provider.fallback = 'slow';
-    provider.slowMs = 400;
+    provider.slowMs = 2500;
     const client = new DeviceClient(idp.url);
     const started = await client.startEnrolment('100001', 'Demo-Passwort-2026');
     expect(started.delivery).toBe('unknown');
@@ -170,7 +170,7 @@ describe('SMS code page with a failing or slow provider (a local HTTP server)', 
 
   it('the simulator says it could not confirm the SMS instead of "gesendet" when the provider does not answer', async () => {
     provider.fallback = 'slow';
-    provider.slowMs = 400;
+    provider.slowMs = 2500;
     const stateFile = join(mkdtempSync(join(tmpdir(), 'fi-truthful-')), 'device.json');
     const run = runCli(idp.url, ['enrol', '--login', '100002', '--password', 'Demo-Passwort-2026', '--state', stateFile], '000000\n');
     const { stdout } = await run;
