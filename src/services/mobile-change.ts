@@ -125,7 +125,7 @@ export class MobileChangeService {
       // No answer from the provider: the SMS may still arrive, and its code must then work; anything else went nowhere.
       if (!isAppError(err) || err.code !== 'sms.deliveryUnknown') throw err;
       delivery = 'unknown';
-      expiresAt = now + this.deps.codes.settings.codeTtlMs;
+      expiresAt = now + this.deps.codes.settingsFor('mobile_change').codeTtlMs;
     }
     const recordId = this.deps.log && this.deps.random ? `mc_${this.deps.random.token(12)}` : undefined;
     const pending: PendingChange = { newMobile: e164, actorId: actor.id, requestedAt: now, ...(recordId ? { recordId } : {}), ...(linkToken ? { linkToken } : {}) };
