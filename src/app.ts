@@ -30,6 +30,7 @@ import { mobileRoutes } from './routes/broker/mobile-routes.js';
 import { accountRoutes } from './routes/account/index.js';
 import { brokerRoutes } from './routes/broker/index.js';
 import { bearerAuth } from './routes/api-auth.js';
+import { BROKER_AREA_ROLES } from './services/broker/broker-hierarchy.js';
 import { ACCOUNT_CLIENT_ID } from './config/account-client.js';
 import { providerPaths } from './provider/provider-paths.js';
 import { AppError } from './shared/errors.js';
@@ -121,7 +122,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(interactions.allowedMethods());
 
   const ident = identRoutes(
-    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, webauthn: c.webauthn },
+    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: c.config.enrolmentCodeDigits, webauthn: c.webauthn },
     [noCache(), body()],
   );
   app.use(ident.routes());
@@ -165,7 +166,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(account.routes());
   const broker = brokerRoutes(
     { intervals: c.intervals, area: c.broker },
-    bearerAuth({ provider: c.provider, accounts: c.accounts, roles: ['broker', 'employee', 'subBroker'], scope: BROKER_API_SCOPE }),
+    bearerAuth({ provider: c.provider, accounts: c.accounts, roles: [...BROKER_AREA_ROLES], scope: BROKER_API_SCOPE }),
     [noCache(), body()],
   );
   app.use(broker.routes());

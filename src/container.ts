@@ -51,7 +51,7 @@ import type { PushChannel } from './channels/push-channel.js';
 import { ApprovalService } from './services/approval-service.js';
 import { DeviceAuth } from './services/device-auth.js';
 import { DeviceService } from './services/device-service.js';
-import { EnrolmentService } from './services/enrolment-service.js';
+import { activationCodeSettings, EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
 import { IntervalService } from './services/interval-service.js';
 import { ACCOUNT_CLIENT_ID, withAccountClient } from './config/account-client.js';
@@ -303,20 +303,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
   });
   const webauthn = WebAuthnRp.forIssuer(config.issuer);
-  const enrolment = new EnrolmentService({
-    accounts,
-    devices,
-    login,
-    sms,
-    audit,
-    kv,
-    clock,
-    random,
-    settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
-    webauthn,
-    pushEndpoints,
-  });
-  const smsCodes = new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random }));
+  // One one-time-code service for every SMS code (login, activation, password, mobile change), numbers per purpose.
+  const codes = new PurposeCodeService({ kv, sms, clock, random, purposes: { activation: activationCodeSettings(config) } });
+  const enrolment = new EnrolmentService({ accounts, devices, login, codes, audit, kv, clock, random, webauthn, pushEndpoints });
+  const smsCodes = new SmsCodeService(codes);
 
   const clientRoles = new ClientRoles(clients);
   const openToAll = clientRoles.unrestricted().filter((id) => id !== ACCOUNT_CLIENT_ID);
@@ -363,7 +353,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     onEnded: backchannelLogout,
   }).attach();
   const passwordSetup = buildPasswordSetup({
-    config, kv, sms, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, sessions,
+    config, kv, sms, codes, clock, random, logger, accounts, login, hasher, audit, rememberedBrowsers, sessions,
     mobileChangeOptions: { log: brokerStores.mobileChanges, random, confirmUrl: (token) => `${config.issuer.replace(/\/+$/, '')}/mobile/confirm/${token}`, pendingTtlMs: MOBILE_CHANGE_PENDING_MS },
   });
   const broker = buildBrokerArea({

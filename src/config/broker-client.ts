@@ -1,9 +1,11 @@
 // The broker area's own OIDC client (BRK-1): internal, first-party, confidential, always registered, like fi-account.
 import { createHmac } from 'node:crypto';
+import { BROKER_AREA_ROLES } from '../services/broker/broker-hierarchy.js';
 import type { ClientMetadata } from './clients.js';
 
 export const BROKER_CLIENT_ID = 'fi-broker';
-export const BROKER_ROLES = ['broker', 'employee', 'subBroker'] as const;
+/** The roles with a broker area (src/services/broker/broker-hierarchy.ts). */
+export const BROKER_ROLES = BROKER_AREA_ROLES;
 
 /** Derived from the cookie key: every instance sharing the keys agrees on it, nobody configures it. */
 export function brokerClientSecret(cookieKey: string): string {

@@ -73,6 +73,8 @@ export const CONFIG_KEYS = {
   smsFallbackForAppUsers: key({ env: 'SMS_FALLBACK_FOR_APP_USERS', schema: bool, default: 'false', doc: 'Whether accounts with the app may also fall back to an SMS code (SMS-2).' }),
   enrolmentCodeTtlSeconds: key({ env: 'ENROLMENT_CODE_TTL_SECONDS', schema: int(60, 1800), default: '300', doc: 'Validity of an activation code (ENR-3).' }),
   enrolmentCodeMaxTries: key({ env: 'ENROLMENT_CODE_MAX_TRIES', schema: int(1, 10), default: '5', doc: 'Wrong activation codes before the code is void (ENR-3).' }),
+  enrolmentCodeDigits: key({ env: 'ENROLMENT_CODE_DIGITS', schema: int(6, 10), default: '6', doc: 'Digits of an activation code (ENR-3); the device API tells the app as codeLength.' }),
+  enrolmentCodeMaxPerAccountPerHour: key({ env: 'ENROLMENT_CODE_MAX_PER_ACCOUNT_PER_HOUR', schema: int(1, 100), default: '5', doc: 'Activation SMS per account per hour (SMS pumping); one more enrolment start that hour is refused with sms.tooMany.' }),
   passwordMinLength: key({ env: 'PASSWORD_MIN_LENGTH', schema: int(8, 128), default: '10', doc: 'Minimum length of a new password (PWD-1); at most 1024 characters, never the login id, never a common password.' }),
   smsGatewayUrl: key({ env: 'SMS_GATEWAY_URL', schema: z.url().optional(), doc: 'HTTP endpoint of the SMS provider; unset = the recording sink (development and tests).' }),
   smsGatewayToken: key({ env: 'SMS_GATEWAY_TOKEN', schema: z.string().min(1).optional(), doc: 'Bearer credential for the SMS provider.' }),

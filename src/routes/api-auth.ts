@@ -30,10 +30,3 @@ export function bearerAuth(opts: { provider: Provider; accounts: AccountStore; r
     await next();
   };
 }
-
-/** The broker whose customers a caller manages: a broker itself, or the broker an employee works for. */
-export function managingBrokerId(caller: Account): string | null {
-  if (caller.role === 'broker') return caller.id;
-  if (caller.role === 'employee') return caller.brokerId;
-  return null;
-}

@@ -1,10 +1,11 @@
 // Imports account records (seed file or demo data) all or nothing; a bad record is named with its field.
 import { z } from 'zod';
-import { type Account, type AccountStore, ROLES, TWO_FACTOR_METHODS, type Role } from '../stores/account-store.js';
+import { type Account, type AccountStore, ROLES, TWO_FACTOR_METHODS } from '../stores/account-store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import { normaliseMobile } from './mobile-number.js';
 import type { PasswordHasher } from './password-hasher.js';
+import { OWNER_ROLES } from './broker/broker-hierarchy.js';
 
 const record = z
   .object({
@@ -31,12 +32,6 @@ export class AccountImportError extends Error {
   }
 }
 
-const OWNER_ROLES: Record<Role, Role[]> = {
-  broker: [],
-  employee: ['broker'],
-  subBroker: ['broker'],
-  customer: ['broker', 'subBroker'],
-};
 
 export interface ImportDeps {
   accounts: AccountStore;

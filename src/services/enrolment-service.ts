@@ -1,7 +1,8 @@
 // Device enrolment (ENR-1…3): password, then an activation code by SMS to the number on file, then the device key.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// The activation code is a one-time code of the shared code service (purpose 'activation': hashed, tries counted
+// before the comparison, single use, caps); the enrolment keeps only who it is for and the WebAuthn challenge.
 import type { JWK } from 'jose';
-import type { SmsChannel } from '../channels/sms-channel.js';
+import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import { assertPushKeys, importDeviceKey } from './device-keys.js';
@@ -14,27 +15,39 @@ import type { KvStore } from '../stores/kv-store.js';
 import type { LoginService } from './login-service.js';
 import { maskMobile } from './mobile-number.js';
 import { isSupportedOsVersion, minimumOsVersion } from './os-version.js';
+import { type PurposeCodeService, type SmsCodeSettings, SmsNotSentError } from './purpose-codes.js';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { WebAuthnRp } from './webauthn.js';
 
-export interface EnrolmentSettings {
-  codeTtlMs: number;
-  maxTries: number;
-  codeDigits: number;
-  /** Activation SMS per account per hour (SMS pumping). */
-  maxCodesPerAccountPerHour: number;
+/**
+ * The activation code's numbers for the shared code service (ENR-3): its lifetime, tries, digits and activation SMS
+ * per account per hour (SMS pumping); no cool-down, no daily or per-IP cap (a new enrolment may start at once).
+ */
+export function activationCodeSettings(
+  config: Pick<Config, 'enrolmentCodeTtlSeconds' | 'enrolmentCodeMaxTries' | 'enrolmentCodeDigits' | 'enrolmentCodeMaxPerAccountPerHour'>,
+): Partial<SmsCodeSettings> {
+  return {
+    codeTtlMs: config.enrolmentCodeTtlSeconds * 1000,
+    maxTries: config.enrolmentCodeMaxTries,
+    codeDigits: config.enrolmentCodeDigits,
+    resendCooldownMs: 0,
+    maxPerAccountPerHour: config.enrolmentCodeMaxPerAccountPerHour,
+    maxPerAccountPerDay: Infinity,
+    maxPerIpPerHour: Infinity,
+    maxPerIpPerDay: Infinity,
+  };
 }
 
 export interface EnrolmentDeps {
   accounts: AccountStore;
   devices: DeviceStore;
   login: LoginService;
-  sms: SmsChannel;
+  /** The shared one-time-code service; the activation code is its purpose 'activation'. */
+  codes: PurposeCodeService;
   audit: AuditLog;
   kv: KvStore;
   clock: Clock;
   random: Random;
-  settings: EnrolmentSettings;
   /** The web app's WebAuthn relying party (platform 'web' registers a credential). */
   webauthn?: WebAuthnRp;
   /** Which push endpoints the server may call later (SSRF); without it no push subscription is accepted. */
@@ -44,7 +57,6 @@ export interface EnrolmentDeps {
 interface PendingEnrolment {
   id: string;
   accountId: string;
-  codeHash: string;
   expiresAt: number;
   /** The number the activation code went to (a right code confirms it). */
   sentTo?: string;
@@ -63,8 +75,11 @@ export interface CompleteEnrolment {
   webauthn?: RegistrationResponseJSON | null;
 }
 
-const HOUR = 3600 * 1000;
-const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
+/** The code service's refusals, said as the device API's contract names them (docs/openapi/ident-api.yaml). */
+const ACTIVATION_ERRORS: Record<string, string> = { 'sms.expired': 'enrolment.codeExpired', 'sms.wrong': 'enrolment.codeWrong', 'sms.tooManyTries': 'enrolment.tooManyTries' };
+const asActivationError = (err: unknown): unknown =>
+  isAppError(err) && ACTIVATION_ERRORS[err.code] ? new AppError(ACTIVATION_ERRORS[err.code]!, err.status, err.params) : err;
+const ENROLMENT_ID = /^enr_[A-Za-z0-9_-]{10,40}$/;
 
 export class EnrolmentService {
   constructor(private readonly deps: EnrolmentDeps) {}
@@ -79,7 +94,7 @@ export class EnrolmentService {
    * language (the language the app is used in; German when absent).
    */
   async start(input: { loginId: string; password: string; ip: string; device?: { platform: Platform; osVersion: string }; lang?: 'de' | 'en' }): Promise<{ enrolmentId: string; mobileMasked: string; expiresAt: number; account: Account; delivery: 'sent' | 'unknown' }> {
-    const { login, kv, clock, random, settings, sms } = this.deps;
+    const { login, kv, clock, random, codes } = this.deps;
     if (input.device && !isSupportedOsVersion(input.device.platform, input.device.osVersion)) {
       const { platform } = input.device;
       throw new AppError('enrolment.osTooOld', 422, { minimum: minimumOsVersion(platform) ?? '', platform: platform === 'ios' ? 'iOS' : 'Android' });
@@ -91,46 +106,30 @@ export class EnrolmentService {
     const account = result.account;
     if (!account.mobile) throw new AppError('enrolment.noMobile', 409);
 
-    const now = clock.now();
-    const capKey = `sms:activation:${account.id}:${Math.floor(now / HOUR)}`;
-    const sent = await kv.incr(capKey, HOUR); // INCR before the check: simultaneous starts never pass the cap together
-    if (sent > settings.maxCodesPerAccountPerHour) throw new AppError('sms.tooMany', 429, { retryAt: (Math.floor(now / HOUR) + 1) * HOUR });
-
     const id = `enr_${random.token(18)}`;
-    const code = random.digits(settings.codeDigits);
-    const pending: PendingEnrolment = { id, accountId: account.id, codeHash: hashCode(id, code).toString('base64url'), expiresAt: now + settings.codeTtlMs, sentTo: account.mobile };
-    await kv.set(this.key(id), JSON.stringify(pending), settings.codeTtlMs);
-    const minutes = Math.round(settings.codeTtlMs / 60000);
     // Say only what happened: accepted ('sent'), no answer ('unknown': the code may still arrive and then works),
-    // or an error (nothing was sent: the enrolment is dropped and the SMS costs no cap).
+    // or an error (nothing was sent: no enrolment, the SMS costs no cap, and the channel's own error is said).
     let delivery: 'sent' | 'unknown' = 'sent';
+    let expiresAt: number;
     try {
-      await sms.send({
-        to: account.mobile,
-        text:
-          input.lang === 'en'
-            ? `Your financeIDENT activation code: ${code} (valid for ${minutes} min). Enter it only in the financeIDENT app.`
-            : `Ihr financeIDENT Freischaltcode: ${code} (gültig ${minutes} Min.). Geben Sie ihn nur in der financeIDENT App ein.`,
-        purpose: 'activation',
-        idempotencyKey: id,
-        accountId: account.id,
-      });
+      ({ expiresAt } = await codes.send({ purpose: 'activation', flowId: id, subject: account.id, accountId: account.id, to: account.mobile, ip: input.ip, ...(input.lang ? { lang: input.lang } : {}) }));
     } catch (err) {
-      if (!isAppError(err) || err.code !== 'sms.deliveryUnknown') {
-        await kv.del(this.key(id));
-        await kv.decrBy(capKey, 1);
-        throw err;
-      }
+      if (err instanceof SmsNotSentError) throw err.channelError;
+      if (!isAppError(err) || err.code !== 'sms.deliveryUnknown') throw err;
       delivery = 'unknown';
+      expiresAt = (await codes.current('activation', id))?.expiresAt ?? clock.now() + codes.settingsFor('activation').codeTtlMs;
     }
-    return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt: pending.expiresAt, account, delivery };
+    const pending: PendingEnrolment = { id, accountId: account.id, expiresAt, sentTo: account.mobile };
+    const ttl = expiresAt - clock.now();
+    if (ttl > 0) await kv.set(this.key(id), JSON.stringify(pending), ttl);
+    return { enrolmentId: id, mobileMasked: maskMobile(account.mobile), expiresAt, account, delivery };
   }
 
   /** The web app's WebAuthn registration options; the challenge is kept with the pending enrolment. */
   async webauthnOptions(enrolmentId: string) {
     const { kv, clock, accounts, webauthn } = this.deps;
     if (!webauthn) throw new AppError('error.notFound', 404);
-    const raw = /^enr_[A-Za-z0-9_-]{10,40}$/.test(enrolmentId) ? await kv.get(this.key(enrolmentId)) : null;
+    const raw = ENROLMENT_ID.test(enrolmentId) ? await kv.get(this.key(enrolmentId)) : null;
     const pending = raw ? (JSON.parse(raw) as PendingEnrolment) : null;
     const now = clock.now();
     if (!pending || now >= pending.expiresAt) throw new AppError('enrolment.codeExpired', 410);
@@ -143,7 +142,7 @@ export class EnrolmentService {
 
   /** ENR-2/3: a single-use, short-lived code with few tries; then the device and its key are stored. */
   async complete(input: CompleteEnrolment): Promise<{ device: Device; account: Account }> {
-    const { kv, clock, random, settings, devices, audit, accounts } = this.deps;
+    const { kv, clock, random, codes, devices, audit, accounts } = this.deps;
     if (!isSupportedOsVersion(input.platform, input.osVersion)) {
       throw new AppError('enrolment.osTooOld', 422, { minimum: minimumOsVersion(input.platform) ?? '', platform: input.platform === 'ios' ? 'iOS' : 'Android' });
     }
@@ -154,34 +153,29 @@ export class EnrolmentService {
       if (!this.deps.pushEndpoints?.allows(input.pushSubscription.endpoint)) throw new AppError('enrolment.badPushSubscription', 400, { field: 'endpoint' });
       await assertPushKeys(input.pushSubscription.keys);
     }
-    const raw = /^enr_[A-Za-z0-9_-]{10,40}$/.test(input.enrolmentId) ? await kv.get(this.key(input.enrolmentId)) : null;
+    const raw = ENROLMENT_ID.test(input.enrolmentId) ? await kv.get(this.key(input.enrolmentId)) : null;
     if (!raw) throw new AppError('enrolment.codeExpired', 410);
     const pending = JSON.parse(raw) as PendingEnrolment;
-    if (clock.now() >= pending.expiresAt) {
-      await kv.del(this.key(pending.id));
-      throw new AppError('enrolment.codeExpired', 410);
+    // The code service counts the try BEFORE the comparison (one atomic INCR): simultaneous guesses can never compare
+    // more than its maxTries. An expired or void code ends the enrolment.
+    let codeId: string;
+    try {
+      ({ id: codeId } = await codes.verify({ purpose: 'activation', flowId: pending.id, subject: pending.accountId, code: String(input.code).trim() }, false));
+    } catch (err) {
+      if (isAppError(err) && (err.code === 'sms.expired' || err.code === 'sms.tooManyTries')) await kv.del(this.key(pending.id));
+      throw asActivationError(err);
     }
-    // The try is counted BEFORE the comparison (one atomic INCR): simultaneous guesses can never compare more than maxTries.
-    const tries = await kv.incr(`${this.key(pending.id)}:tries`, settings.codeTtlMs);
-    if (tries > settings.maxTries) throw new AppError('enrolment.tooManyTries', 429);
-    const expected = Buffer.from(pending.codeHash, 'base64url');
-    const given = hashCode(pending.id, String(input.code).trim());
-    if (!timingSafeEqual(expected, given)) {
-      if (tries >= settings.maxTries) {
-        await kv.del(this.key(pending.id));
-        throw new AppError('enrolment.tooManyTries', 429);
-      }
-      throw new AppError('enrolment.codeWrong', 400, { left: settings.maxTries - tries });
-    }
-    await kv.decrBy(`${this.key(pending.id)}:tries`, 1); // a right code costs no try (only its holder can give it back)
     let credential: Device['webauthn'] = null;
     if (input.platform === 'web') {
       const challenge = await kv.get(this.challengeKey(pending.id));
       if (!this.deps.webauthn || !input.webauthn || !challenge) throw new AppError('webauthn.required', 400);
       credential = await this.deps.webauthn.verifyRegistration(input.webauthn, challenge);
     }
-    // Single use: of simultaneous completions with the right code exactly one takes the enrolment (GETDEL).
-    if ((await kv.take(this.key(pending.id))) === null) throw new AppError('enrolment.codeExpired', 410);
+    // Single use: of simultaneous completions with the right code exactly one uses it up (SET NX in the code service).
+    await codes.consume('activation', pending.id, codeId).catch((err: unknown) => {
+      throw asActivationError(err);
+    });
+    await kv.del(this.key(pending.id));
     const account = await accounts.findById(pending.accountId);
     if (!account) throw new AppError('enrolment.codeExpired', 410);
     const now = clock.now();

@@ -11,6 +11,7 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Account, AccountStore } from '../stores/account-store.js';
 import type { AuditLog } from '../stores/audit-log.js';
+import { customersInScope, managingBrokerId } from './broker/broker-hierarchy.js';
 
 export const MAX_INTERVAL_DAYS = 90;
 
@@ -33,13 +34,6 @@ export function validDays(days: unknown): number {
   return days;
 }
 
-/** The broker whose customers `caller` manages (a broker itself, an employee's broker), or null. */
-function managedBroker(caller: Account): string | null {
-  if (caller.role === 'broker') return caller.id;
-  if (caller.role === 'employee') return caller.brokerId;
-  return null;
-}
-
 export class IntervalService {
   constructor(private readonly deps: IntervalServiceDeps) {}
 
@@ -53,13 +47,9 @@ export class IntervalService {
 
   /** The customers `caller` may manage: of its broker directly and of that broker's sub-brokers. 403 for anyone else. */
   async customersOf(caller: Account): Promise<Account[]> {
-    const brokerId = managedBroker(caller);
+    const brokerId = managingBrokerId(caller);
     if (!brokerId) throw new AppError('api.forbidden', 403);
-    const direct = await this.deps.accounts.listByBroker(brokerId);
-    const customers = direct.filter((a) => a.role === 'customer');
-    for (const sub of direct.filter((a) => a.role === 'subBroker')) {
-      customers.push(...(await this.deps.accounts.listByBroker(sub.id)).filter((a) => a.role === 'customer'));
-    }
+    const customers = await customersInScope(this.deps.accounts, { ownerId: brokerId, includeSubBrokers: true });
     return customers.sort((a, b) => a.accessNumber.localeCompare(b.accessNumber));
   }
 

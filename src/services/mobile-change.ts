@@ -10,6 +10,7 @@ import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from 
 import type { Random } from '../shared/random.js';
 import { maskMobile, normaliseMobile } from './mobile-number.js';
 import type { PurposeCodeService } from './purpose-codes.js';
+import { mayChangeMobile } from './broker/broker-hierarchy.js';
 
 export interface MobileChangeDeps {
   accounts: AccountStore;
@@ -39,23 +40,6 @@ export interface PendingMobile {
   mobileMasked: string;
   expiresAt: number;
   linkToken: string | null;
-}
-
-/**
- * Whether `actor` may set the mobile number of `target`. A customer's: its broker (also through a sub-broker
- * of that broker, as in the broker API), that broker's employees, and the sub-broker the customer belongs to.
- * Anyone else's (broker, employee, sub-broker): only they themselves. Never a customer, not even their own.
- */
-export async function mayChangeMobile(actor: Account, target: Account, accounts: AccountStore): Promise<boolean> {
-  if (actor.role === 'customer') return false;
-  if (target.role !== 'customer') return actor.id === target.id;
-  if (!target.brokerId) return false;
-  if (actor.role === 'subBroker') return actor.id === target.brokerId;
-  const managed = actor.role === 'broker' ? actor.id : actor.brokerId;
-  if (!managed) return false;
-  if (target.brokerId === managed) return true;
-  const owner = await accounts.findById(target.brokerId);
-  return owner?.role === 'subBroker' && owner.brokerId === managed;
 }
 
 export class MobileChangeService {
@@ -125,7 +109,7 @@ export class MobileChangeService {
       // No answer from the provider: the SMS may still arrive, and its code must then work; anything else went nowhere.
       if (!isAppError(err) || err.code !== 'sms.deliveryUnknown') throw err;
       delivery = 'unknown';
-      expiresAt = now + this.deps.codes.settings.codeTtlMs;
+      expiresAt = now + this.deps.codes.settingsFor('mobile_change').codeTtlMs;
     }
     const recordId = this.deps.log && this.deps.random ? `mc_${this.deps.random.token(12)}` : undefined;
     const pending: PendingChange = { newMobile: e164, actorId: actor.id, requestedAt: now, ...(recordId ? { recordId } : {}), ...(linkToken ? { linkToken } : {}) };

@@ -39,6 +39,8 @@ export interface PasswordSetupParts {
   hasher: PasswordHasher;
   audit: AuditLog;
   rememberedBrowsers: RememberedBrowserService;
+  /** The shared one-time-code service (built here with the default numbers when not given). */
+  codes?: PurposeCodeService;
   /** Ends an account's OIDC sessions (a new password ends them all, PWD-2). */
   sessions: AccountSessionEnder;
   /** ACC-3 as the broker area uses it: requests kept for the broker, a confirmation link in the SMS, a longer wait. */
@@ -50,7 +52,7 @@ const FLOW_TTL_MS = 30 * 60_000;
 export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
   const policy = new PasswordPolicy(p.config.passwordMinLength);
   // The limits of SMS login codes (SMS-3) hold for password and mobile-change codes too.
-  const codes = new PurposeCodeService({ kv: p.kv, sms: p.sms, clock: p.clock, random: p.random });
+  const codes = p.codes ?? new PurposeCodeService({ kv: p.kv, sms: p.sms, clock: p.clock, random: p.random });
   const sessions = p.sessions;
   const passwords = new PasswordSettingService({
     accounts: p.accounts,
@@ -65,7 +67,7 @@ export function buildPasswordSetup(p: PasswordSetupParts): PasswordSetup {
     clock: p.clock,
     random: p.random,
     flowTtlMs: FLOW_TTL_MS,
-    resendCooldownMs: codes.settings.resendCooldownMs,
+    resendCooldownMs: codes.settingsFor('password').resendCooldownMs,
     log: p.logger,
   });
   const mobileChange = new MobileChangeService({ accounts: p.accounts, codes, audit: p.audit, kv: p.kv, clock: p.clock, ...p.mobileChangeOptions });

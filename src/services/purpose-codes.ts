@@ -1,24 +1,24 @@
-// One-time codes by SMS (SMS-3) for the login, a new password (PWD-1) and a mobile change (ACC-3): hashed,
-// single-use, short-lived, few tries, resend cool-down, caps per account and IP per hour and day (counted per purpose).
-// A code belongs to one flow (the login's interaction, a random flow id, or the account for a mobile change).
+// One-time codes by SMS (SMS-3) for the login, the device activation (ENR-1…3), a new password (PWD-1) and a mobile
+// change (ACC-3): hashed, single-use, short-lived, few tries, resend cool-down, caps per account and IP per hour and
+// day (counted per purpose, each purpose with its own numbers). A code belongs to one flow (the login's interaction,
+// the enrolment, a random flow id, or the account for a mobile change).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SmsChannel } from '../channels/sms-channel.js';
+import { smsText } from '../i18n/sms-texts.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { KvStore } from '../stores/kv-store.js';
+import { type CapLimits, countCaps, releaseCooldown, takeCooldown, uncountCaps } from './code-send-limits.js';
 
-export type CodePurpose = 'login' | 'password' | 'mobile_change';
+export type CodePurpose = 'login' | 'activation' | 'password' | 'mobile_change';
 
-export interface SmsCodeSettings {
+/** The numbers of one purpose's codes; a cap of `Infinity` is no cap, a cool-down of 0 none. */
+export interface SmsCodeSettings extends CapLimits {
   codeDigits: number;
   codeTtlMs: number;
   maxTries: number;
   resendCooldownMs: number;
-  maxPerAccountPerHour: number;
-  maxPerAccountPerDay: number;
-  maxPerIpPerHour: number;
-  maxPerIpPerDay: number;
 }
 
 /** SMS-3: six digits, five minutes, five tries, 30 s between sends, 5/10 per account and 10/30 per IP per hour/day. */
@@ -38,7 +38,10 @@ export interface PurposeCodeDeps {
   sms: SmsChannel;
   clock: Clock;
   random: Random;
+  /** The numbers of every purpose (SMS-3 by default). */
   settings?: Partial<SmsCodeSettings>;
+  /** Per purpose, what differs from `settings` (e.g. the activation code: its lifetime, tries and hourly cap). */
+  purposes?: Partial<Record<CodePurpose, Partial<SmsCodeSettings>>>;
 }
 
 interface StoredCode {
@@ -92,31 +95,29 @@ export interface VerifiedCode {
   data: string | null;
 }
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
 
-/** The SMS texts in the language of the person who asked for the code (German when unknown). */
-const TEXTS: Record<CodePurpose, Record<'de' | 'en', (code: string, minutes: number) => string>> = {
-  login: {
-    de: (code, minutes) => `Ihr financeIDENT Login-Code: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
-    en: (code, minutes) => `Your financeIDENT sign-in code: ${code} (valid for ${minutes} min). Never share it.`,
-  },
-  password: {
-    de: (code, minutes) => `Ihr financeIDENT Code zum Setzen des Passworts: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
-    en: (code, minutes) => `Your financeIDENT code for setting your password: ${code} (valid for ${minutes} min). Never share it.`,
-  },
-  mobile_change: {
-    de: (code, minutes) => `Ihr financeIDENT Code zur Bestätigung dieser Mobilfunknummer: ${code} (gültig ${minutes} Min.). Niemals weitergeben.`,
-    en: (code, minutes) => `Your financeIDENT code to confirm this mobile number: ${code} (valid for ${minutes} min). Never share it.`,
-  },
-};
+/** sms.notSent (503, param retryAt) that keeps the channel's own error, for callers whose contract names that error. */
+export class SmsNotSentError extends AppError {
+  constructor(retryAt: number, readonly channelError: unknown) {
+    super('sms.notSent', 503, { retryAt });
+  }
+}
 
 export class PurposeCodeService {
+  /** The default numbers (every purpose without its own). */
   readonly settings: SmsCodeSettings;
+  private readonly perPurpose: Record<CodePurpose, SmsCodeSettings>;
 
   constructor(private readonly deps: PurposeCodeDeps) {
     this.settings = { ...DEFAULT_SMS_CODE_SETTINGS, ...deps.settings };
+    const of = (p: CodePurpose): SmsCodeSettings => ({ ...this.settings, ...deps.purposes?.[p] });
+    this.perPurpose = { login: of('login'), activation: of('activation'), password: of('password'), mobile_change: of('mobile_change') };
+  }
+
+  /** The numbers that hold for `purpose`'s codes. */
+  settingsFor(purpose: CodePurpose): SmsCodeSettings {
+    return this.perPurpose[purpose];
   }
 
   private key = (purpose: CodePurpose, flowId: string) => `pcode:${purpose}:${flowId}`;
@@ -129,12 +130,13 @@ export class PurposeCodeService {
     if (!raw) return null;
     const stored = JSON.parse(raw) as StoredCode;
     const tries = Number((await this.deps.kv.get(this.triesKey(stored.id))) ?? 0);
+    const s = this.settingsFor(purpose);
     return {
       sentAt: stored.sentAt,
       expiresAt: stored.expiresAt,
-      void: tries >= this.settings.maxTries,
+      void: tries >= s.maxTries,
       delivery: stored.delivery ?? 'sent',
-      resendAt: stored.sentAt + this.settings.resendCooldownMs,
+      resendAt: stored.sentAt + s.resendCooldownMs,
     };
   }
 
@@ -142,45 +144,26 @@ export class PurposeCodeService {
    * Sends a new code for this flow (cool-down and caps first); with `to: null` nothing is sent, but all is counted.
    * Every refusal says that nothing was sent and from when to try again (`retryAt`, epoch ms, in the error's params):
    * sms.resendTooSoon (cool-down), sms.tooMany (a cap; until the end of its hour or day), sms.notSent (the provider did
-   * not accept it; the caps are given back), sms.deliveryUnknown (no answer from the provider: the SMS may still arrive,
-   * and its code then works).
+   * not accept it; the caps are given back; an SmsNotSentError carrying the channel's error), sms.deliveryUnknown (no
+   * answer from the provider: the SMS may still arrive, and its code then works).
    */
   async send(input: SendCodeInput): Promise<{ sentAt: number; expiresAt: number }> {
     const { kv, sms, clock, random } = this.deps;
-    const s = this.settings;
-    const now = clock.now();
     const p = input.purpose;
+    const s = this.settingsFor(p);
+    const now = clock.now();
 
-    // The cool-down is taken atomically (SET NX). A record the store has not yet expired although the injected clock
-    // says it ran out is replaced by compare-and-set, so of simultaneous requests again only one goes on.
     // A login code's cool-down belongs to that login (a new login sends its first code at once); the others' to the subject.
     const coolKey = `pcode:${p}:cool:${p === 'login' ? `flow:${input.flowId}` : input.subject}`;
     const resendAt = now + s.resendCooldownMs;
-    if (!(await kv.setIfAbsent(coolKey, String(now), s.resendCooldownMs))) {
-      const last = await kv.get(coolKey);
-      const waitMs = s.resendCooldownMs - (now - Number(last ?? 0));
-      if (last !== null && waitMs > 0) throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil(waitMs / 1000), retryAt: now + waitMs });
-      if (!(await kv.compareAndSet(coolKey, last, String(now), s.resendCooldownMs))) {
-        throw new AppError('sms.resendTooSoon', 429, { seconds: Math.ceil(s.resendCooldownMs / 1000), retryAt: resendAt });
-      }
-    }
-    const hourEnd = (Math.floor(now / HOUR) + 1) * HOUR;
-    const dayEnd = (Math.floor(now / DAY) + 1) * DAY;
-    const caps: [string, number, number, number][] = [
-      [`pcode:${p}:n:acc:${input.subject}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerAccountPerHour, hourEnd],
-      [`pcode:${p}:n:acc:${input.subject}:d${Math.floor(now / DAY)}`, DAY, s.maxPerAccountPerDay, dayEnd],
-      [`pcode:${p}:n:ip:${input.ip}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerIpPerHour, hourEnd],
-      [`pcode:${p}:n:ip:${input.ip}:d${Math.floor(now / DAY)}`, DAY, s.maxPerIpPerDay, dayEnd],
-    ];
-    // INCR before the check: simultaneous sends can never pass a cap together.
-    const counted: string[] = [];
-    for (const [key, ttl, max, end] of caps) {
-      counted.push(key);
-      if ((await kv.incr(key, ttl)) > max) {
-        // Nothing goes out: the cool-down just taken is given back (only if still ours), so the page names the cap.
-        await kv.compareAndSet(coolKey, String(now), '0', 1);
-        throw new AppError('sms.tooMany', 429, { retryAt: end });
-      }
+    await takeCooldown(kv, coolKey, now, s.resendCooldownMs);
+    let counted: string[];
+    try {
+      counted = await countCaps(kv, `pcode:${p}`, input.subject, input.ip, now, s);
+    } catch (err) {
+      // Nothing goes out: the cool-down just taken is given back (only if still ours), so the page names the cap.
+      await releaseCooldown(kv, coolKey, now, s.resendCooldownMs);
+      throw err;
     }
 
     const id = `pc_${random.token(18)}`;
@@ -198,14 +181,15 @@ export class PurposeCodeService {
     const key = this.key(p, input.flowId);
     await kv.set(key, JSON.stringify(stored), s.codeTtlMs);
     if (input.to) {
-      const text = TEXTS[p][input.lang ?? 'de'](code, Math.round(s.codeTtlMs / 60_000)) + (input.link ? ` ${input.link}` : '');
+      const text = smsText(p, input.lang, { code, minutes: Math.round(s.codeTtlMs / 60_000), ...(input.link ? { link: input.link } : {}) });
       try {
         await sms.send({ to: input.to, text, purpose: p, idempotencyKey: id, ...(input.accountId ? { accountId: input.accountId } : {}) });
       } catch (err) {
         const unknown = isAppError(err) && err.code === 'sms.deliveryUnknown';
         await this.mark(key, stored, unknown ? 'unknown' : 'failed');
-        if (!unknown) await Promise.all(counted.map((k) => kv.decrBy(k, 1))); // nothing went out: it costs no cap
-        throw new AppError(unknown ? 'sms.deliveryUnknown' : 'sms.notSent', 503, { retryAt: resendAt });
+        if (unknown) throw new AppError('sms.deliveryUnknown', 503, { retryAt: resendAt });
+        await uncountCaps(kv, counted); // nothing went out: it costs no cap
+        throw new SmsNotSentError(resendAt, err);
       }
       await this.mark(key, stored, 'sent');
     }
@@ -219,14 +203,15 @@ export class PurposeCodeService {
   }
 
   /**
-   * Checks the code of this flow; throws sms.expired, sms.wrong or sms.tooManyTries. Every check counts as a try
-   * BEFORE it compares (one atomic INCR decides): of any number of simultaneous checks at most `maxTries` are ever
-   * compared; a right code gives its try back. With `consume` (the default) a right code is used up exactly once (SET NX); without, it stays valid
-   * for a later consume() of the returned code id. Returns the code id and the data sent with it.
+   * Checks the code of this flow; throws sms.expired (410), sms.wrong (400, param left) or sms.tooManyTries (429).
+   * Every check counts as a try BEFORE it compares (one atomic INCR decides): of any number of simultaneous checks
+   * at most `maxTries` are ever compared; a right code gives its try back. With `consume` (the default) a right code
+   * is used up exactly once (SET NX); without, it stays valid for a later consume() of the returned code id.
+   * Returns the code id and the data sent with it.
    */
   async verify(input: { purpose: CodePurpose; flowId: string; subject: string; code: string }, consume = true): Promise<VerifiedCode> {
     const { kv, clock } = this.deps;
-    const s = this.settings;
+    const s = this.settingsFor(input.purpose);
     const raw = await kv.get(this.key(input.purpose, input.flowId));
     if (!raw) throw new AppError('sms.expired', 410);
     const stored = JSON.parse(raw) as StoredCode;
@@ -247,7 +232,7 @@ export class PurposeCodeService {
   }
 
   /** Uses up the code `codeId` that verify() accepted; only the first call succeeds (SET NX), later ones get sms.expired. */
-  async consume(_purpose: CodePurpose, _flowId: string, codeId: string): Promise<void> {
-    if (!(await this.deps.kv.setIfAbsent(this.usedKey(codeId), '1', this.settings.codeTtlMs))) throw new AppError('sms.expired', 410);
+  async consume(purpose: CodePurpose, _flowId: string, codeId: string): Promise<void> {
+    if (!(await this.deps.kv.setIfAbsent(this.usedKey(codeId), '1', this.settingsFor(purpose).codeTtlMs))) throw new AppError('sms.expired', 410);
   }
 }

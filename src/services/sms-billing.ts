@@ -5,10 +5,10 @@ import type { SmsChannel, SmsMessage, SmsPurpose, SmsSendResult } from '../chann
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
-import type { Account, AccountStore } from '../stores/account-store.js';
+import type { AccountStore } from '../stores/account-store.js';
 import type { SmsLedger, SmsSettlement } from '../stores/sms-ledger.js';
+import { BrokerHierarchyError, chargedBrokerId, type SubBrokerCustomerCharge } from './broker/broker-hierarchy.js';
 
-export type SubBrokerCustomerCharge = 'broker' | 'subBroker';
 
 export interface SmsBillingSettings {
   /** Net price per purpose in euro cents (integers). */
@@ -30,39 +30,6 @@ export class SmsBillingError extends Error {
     super(message);
     this.name = 'SmsBillingError';
   }
-}
-
-/**
- * The account charged for an SMS to `account` (SMS-4): a broker pays its own; an employee's or sub-broker's own
- * go to their broker; a customer's to its owner, and a sub-broker's customer to the sub-broker's broker
- * (or the sub-broker itself when configured so).
- */
-export async function chargedBrokerId(account: Account, accounts: AccountStore, rule: SubBrokerCustomerCharge): Promise<string> {
-  const parentOf = async (child: Account): Promise<Account> => {
-    const parent = child.brokerId ? await accounts.findById(child.brokerId) : null;
-    if (!parent) throw new SmsBillingError(`account ${child.id} (${child.role}) has no broker to charge`);
-    return parent;
-  };
-  switch (account.role) {
-    case 'broker':
-      return account.id;
-    case 'employee':
-    case 'subBroker':
-      return (await brokerAbove(account, parentOf)).id;
-    case 'customer': {
-      const owner = await parentOf(account);
-      if (owner.role === 'broker') return owner.id;
-      if (owner.role === 'subBroker' && rule === 'subBroker') return owner.id;
-      return (await brokerAbove(owner, parentOf)).id;
-    }
-  }
-}
-
-/** The broker an employee or sub-broker works for. */
-async function brokerAbove(account: Account, parentOf: (a: Account) => Promise<Account>): Promise<Account> {
-  const parent = await parentOf(account);
-  if (parent.role !== 'broker') throw new SmsBillingError(`account ${account.id} (${account.role}) belongs to ${parent.id} (${parent.role}), not a broker`);
-  return parent;
 }
 
 interface BillingLog {
@@ -109,7 +76,10 @@ export class LedgerRecordingSmsChannel implements SmsChannel {
     if (!message.accountId) throw new SmsBillingError(`SMS ${message.idempotencyKey} (${message.purpose}) has no accountId to charge`);
     const account = await accounts.findById(message.accountId);
     if (!account) throw new SmsBillingError(`SMS ${message.idempotencyKey}: unknown account ${message.accountId}`);
-    const brokerId = await chargedBrokerId(account, accounts, settings.chargeSubBrokerCustomersTo);
+    // Who pays is the hierarchy's rule (src/services/broker/broker-hierarchy.ts); a broken hierarchy sends nothing.
+    const brokerId = await chargedBrokerId(account, accounts, settings.chargeSubBrokerCustomersTo).catch((err: unknown) => {
+      throw err instanceof BrokerHierarchyError ? new SmsBillingError(err.message) : err;
+    });
 
     const { line } = await ledger.record({
       idempotencyKey: message.idempotencyKey,

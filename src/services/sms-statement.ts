@@ -3,8 +3,9 @@
 // All amounts are integer euro cents; VAT is computed once on the total net and rounded half-up to the cent.
 import type { SmsPurpose } from '../channels/sms-channel.js';
 import { AppError } from '../shared/errors.js';
-import type { AccountStore, Role } from '../stores/account-store.js';
+import type { AccountStore } from '../stores/account-store.js';
 import type { SmsLedger } from '../stores/sms-ledger.js';
+import { CHARGEABLE_ROLES } from './broker/broker-hierarchy.js';
 
 export const STATEMENT_TIME_ZONE = 'Europe/Berlin';
 
@@ -94,8 +95,6 @@ export interface SmsStatementDeps {
   vatPercent: number;
 }
 
-/** Who can be charged for SMS: brokers, and sub-brokers when their customers' SMS are charged to them. */
-const CHARGEABLE: Role[] = ['broker', 'subBroker'];
 
 export class SmsStatementService {
   constructor(private readonly deps: SmsStatementDeps) {}
@@ -104,7 +103,7 @@ export class SmsStatementService {
   async statementFor(brokerId: string, quarter: string): Promise<SmsStatement> {
     const range = parseQuarter(quarter);
     const broker = await this.deps.accounts.findById(brokerId);
-    if (!broker || !CHARGEABLE.includes(broker.role)) throw new AppError('statement.unknownBroker', 404);
+    if (!broker || !CHARGEABLE_ROLES.includes(broker.role)) throw new AppError('statement.unknownBroker', 404);
     const ledgerLines = await this.deps.ledger.listForBroker(broker.id, range.fromMs, range.toMs);
 
     const accessNumbers = new Map<string, string | null>();

@@ -37,9 +37,8 @@ export const KEY_FAMILIES: readonly KeyFamily[] = [
   { template: 'approvals:count:<accountId>:<hour>', pattern: /^approvals:count:[^:]+:\d+$/, owner: 'src/services/approval-service.ts', ttl: '1 h', slot: OWN },
   { template: 'device-nonce:<deviceId>:<jti>', pattern: /^device-nonce:[^:]+:[^:]+$/, owner: 'src/services/device-auth.ts', ttl: 'the device token’s maximum age plus 10 s', slot: OWN },
   // Enrolment, codes, flows
-  { template: 'enrolment:<id>[:tries|:webauthn]', pattern: /^enrolment:[^:]+(:tries|:webauthn)?$/, owner: 'src/services/enrolment-service.ts', ttl: 'ENROLMENT_CODE_TTL_SECONDS', slot: OWN },
-  { template: 'sms:activation:<accountId>:<hour>', pattern: /^sms:activation:[^:]+:\d+$/, owner: 'src/services/enrolment-service.ts', ttl: '1 h', slot: OWN },
-  { template: 'pcode:<…>', pattern: /^pcode:.+$/, owner: 'src/services/purpose-codes.ts', ttl: 'the code’s lifetime (5 min), cool-downs, hourly and daily caps', slot: OWN },
+  { template: 'enrolment:<id>[:webauthn]', pattern: /^enrolment:[^:]+(:webauthn)?$/, owner: 'src/services/enrolment-service.ts', ttl: 'ENROLMENT_CODE_TTL_SECONDS', slot: OWN },
+  { template: 'pcode:<…>', pattern: /^pcode:.+$/, owner: 'src/services/purpose-codes.ts', ttl: 'the code’s lifetime (5 min; activation: ENROLMENT_CODE_TTL_SECONDS), cool-downs, hourly and daily caps', slot: OWN },
   { template: 'pwflow:<id>', pattern: /^pwflow:[^:]+$/, owner: 'src/services/password-setting.ts', ttl: 'the flow’s lifetime', slot: OWN },
   { template: 'pwflow:cool:<flowId>', pattern: /^pwflow:cool:[^:]+$/, owner: 'src/services/password-setting.ts', ttl: 'the resend cool-down', slot: OWN },
   { template: 'mobilechange:<accountId>', pattern: /^mobilechange:[^:]+$/, owner: 'src/services/mobile-change.ts', ttl: 'the code’s lifetime', slot: OWN },

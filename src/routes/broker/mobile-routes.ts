@@ -5,7 +5,7 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import type { MobileChangeService } from '../../services/mobile-change.js';
-import type { AccountStore } from '../../stores/account-store.js';
+import { ROLES, type AccountStore } from '../../stores/account-store.js';
 import { bearerAuth, type ApiCaller } from '../api-auth.js';
 import { validBody } from '../ident/validate.js';
 import { AppError } from '../../shared/errors.js';
@@ -24,7 +24,7 @@ const confirmSchema = z.object({ code: z.string().regex(/^\d{4,10}$/) });
 export function mobileRoutes(deps: MobileRouteDeps, json: Middleware[]): Router {
   const router = new Router({ prefix: '/api/broker/customers/:accessNumber/mobile' });
   // Customers pass authentication so that the service can refuse them with its own clear reason (mobile.brokerOnly).
-  const auth = bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee', 'subBroker', 'customer'], scope: 'broker_api' });
+  const auth = bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: [...ROLES], scope: 'broker_api' });
   const targetId = async (accessNumber: string) => (await deps.accounts.findByAccessNumber(accessNumber))?.id ?? `unknown:${accessNumber}`;
 
   router.post('/', ...json, auth, async (ctx) => {

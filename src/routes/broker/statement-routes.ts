@@ -6,7 +6,8 @@ import { AppError } from '../../shared/errors.js';
 import type { AccountStore } from '../../stores/account-store.js';
 import type { SmsLedger } from '../../stores/sms-ledger.js';
 import { SmsStatementService, statementFileName, toCsv, toJson } from '../../services/sms-statement.js';
-import { type ApiCaller, bearerAuth, managingBrokerId } from '../api-auth.js';
+import { type ApiCaller, bearerAuth } from '../api-auth.js';
+import { MANAGING_ROLES, managingBrokerId } from '../../services/broker/broker-hierarchy.js';
 
 export interface StatementRouteDeps {
   provider: Provider;
@@ -23,7 +24,7 @@ export function statementRoutes(deps: StatementRouteDeps): Router {
   const router = new Router({ prefix: '/api/broker' });
   const statements = new SmsStatementService({ ledger: deps.ledger, accounts: deps.accounts, vatPercent: deps.vatPercent });
 
-  router.get('/statement', bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: ['broker', 'employee'], scope: 'broker_api' }), async (ctx) => {
+  router.get('/statement', bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: [...MANAGING_ROLES], scope: 'broker_api' }), async (ctx) => {
     const caller = ctx.state.caller as ApiCaller;
     const brokerId = managingBrokerId(caller.account);
     if (!brokerId) throw new AppError('api.forbidden', 403);

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Account } from '../../stores/account-store.js';
 import type { CustomerScope } from '../../stores/customer-directory.js';
 import { BROKER_RIGHTS, type BrokerRight, type StaffRightsStore } from '../../stores/staff-rights.js';
+import { brokerAreaOf } from './broker-hierarchy.js';
 
 export interface BrokerContext {
   actor: Account;
@@ -21,22 +22,14 @@ export interface BrokerContext {
  * sub-brokers without a broker.
  */
 export async function brokerContext(actor: Account, rights: StaffRightsStore): Promise<BrokerContext> {
-  switch (actor.role) {
-    case 'broker':
-      return { actor, brokerId: actor.id, scope: { ownerId: actor.id, includeSubBrokers: true }, rights: new Set(BROKER_RIGHTS), mayManageStaff: true };
-    case 'subBroker':
-      if (!actor.brokerId) break;
-      return { actor, brokerId: actor.id, scope: { ownerId: actor.id, includeSubBrokers: false }, rights: new Set(BROKER_RIGHTS), mayManageStaff: false };
-    case 'employee': {
-      if (!actor.brokerId) break;
-      const granted = await rights.get(actor.id);
-      const own = granted && granted.brokerId === actor.brokerId ? granted.rights : [];
-      return { actor, brokerId: actor.brokerId, scope: { ownerId: actor.brokerId, includeSubBrokers: true }, rights: new Set(own), mayManageStaff: false };
-    }
-    default:
-      break;
-  }
-  throw new AppError('broker.notBroker', 403);
+  const place = brokerAreaOf(actor); // who manages whom: src/services/broker/broker-hierarchy.ts
+  if (!place) throw new AppError('broker.notBroker', 403);
+  const { brokerId, scope, mayManageStaff } = place;
+  if (place.allRights) return { actor, brokerId, scope, rights: new Set(BROKER_RIGHTS), mayManageStaff };
+  // Only the rights granted by this broker count (a record left from another broker grants nothing).
+  const granted = await rights.get(actor.id);
+  const own = granted && granted.brokerId === brokerId ? granted.rights : [];
+  return { actor, brokerId, scope, rights: new Set(own), mayManageStaff };
 }
 
 /** Throws AppError broker.forbidden (403) unless the context holds `right`. */

@@ -5,6 +5,7 @@ import type { Account, AccountStore } from '../../stores/account-store.js';
 import type { AuditLog } from '../../stores/audit-log.js';
 import { type BrokerRight, normaliseRights, type StaffRightsStore } from '../../stores/staff-rights.js';
 import type { BrokerContext } from './broker-access.js';
+import { isEmployeeOf } from './broker-hierarchy.js';
 
 export interface EmployeeRights {
   employee: Account;
@@ -21,7 +22,7 @@ export class StaffRightsService {
   /** The broker's employees with their rights, by name. Only the broker itself. */
   async list(ctx: BrokerContext): Promise<EmployeeRights[]> {
     this.requireBroker(ctx);
-    const employees = (await this.deps.accounts.listByBroker(ctx.brokerId)).filter((a) => a.role === 'employee');
+    const employees = (await this.deps.accounts.listByBroker(ctx.brokerId)).filter((a) => isEmployeeOf(a, ctx.brokerId));
     const granted = new Map((await this.deps.rights.listByBroker(ctx.brokerId)).map((r) => [r.employeeId, r.rights]));
     return employees.sort((a, b) => a.name.localeCompare(b.name, 'de')).map((employee) => ({ employee, rights: granted.get(employee.id) ?? [] }));
   }
@@ -30,7 +31,7 @@ export class StaffRightsService {
   async set(ctx: BrokerContext, employeeId: string, rights: readonly string[], ip: string): Promise<BrokerRight[]> {
     this.requireBroker(ctx);
     const employee = await this.deps.accounts.findById(employeeId);
-    if (!employee || employee.role !== 'employee' || employee.brokerId !== ctx.brokerId) throw new AppError('account.notFound', 404);
+    if (!employee || !isEmployeeOf(employee, ctx.brokerId)) throw new AppError('account.notFound', 404);
     const before = (await this.deps.rights.get(employee.id))?.rights ?? [];
     const next = normaliseRights(rights);
     const now = this.deps.clock.now();
