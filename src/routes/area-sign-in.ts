@@ -3,7 +3,7 @@
 import type { Context } from 'koa';
 import * as client from 'openid-client';
 import type { ClientMetadata } from '../config/clients.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import { issuerBase, lazyDiscovery, type DemoClient } from './demo/demo-clients.js';
 import type { PageContext } from './render.js';
@@ -20,7 +20,7 @@ export interface AreaSignInOptions {
   /** acr of a fresh second factor; demanded at every sign-in and checked in the ID token. */
   acrTwoFactor: string;
   /** The error code (400) of a sign-in that failed for any reason but the user's own refusal. */
-  failure: string;
+  failure: ErrorCode;
 }
 
 export interface AreaSignIn {

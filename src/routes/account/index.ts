@@ -15,7 +15,7 @@ import type { PageContext, RenderPage } from '../render.js';
 import { redirectToPage } from '../flash.js';
 import { areaSignIn } from '../area-sign-in.js';
 import { accountCookies } from './account-cookies.js';
-import { translate } from '../../i18n/messages.js';
+import { translate, type MessageKey } from '../../i18n/messages.js';
 
 export interface AccountPageDeps {
   issuer: string;
@@ -35,7 +35,7 @@ export interface AccountPageDeps {
 }
 
 /** Which confirmation `?done=` shows after a change (a fixed list: nothing from the URL reaches the page). */
-const DONE = new Map<unknown, string>([
+const DONE = new Map<unknown, MessageKey>([
   ['interval', 'account.done.interval'],
   ['browser', 'account.done.browser'],
   ['browsers', 'account.done.browsers'],

@@ -61,7 +61,7 @@ export function customerPages(router: Router, deps: BrokerPageDeps, kit: PageKit
     const remembered = b.rights.has('settings') ? await area.customers.rememberedCount(b, customer.id) : null;
     const change = await area.mobileChange.stateFor(customer.id);
     const history = (await area.customers.history(b, customer.id)).map((h) => ({
-      what: hasMessage(`brokerPage.audit.${h.type}`) ? translate(lang(ctx), `brokerPage.audit.${h.type}`) : h.type,
+      what: ((key) => (hasMessage(key) ? translate(lang(ctx), key) : h.type))(`brokerPage.audit.${h.type}`),
       at: formatDate(h.at, lang(ctx)),
       by: h.by ?? '–',
       ip: h.ip ?? '–',

@@ -5,7 +5,7 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { loadPending } from './load-pending.js';
 import { finishLogin } from './finish-login.js';
 import { startSecondFactor } from './second-factor.js';
-import { translate } from '../../i18n/messages.js';
+import { hasMessage, translate } from '../../i18n/messages.js';
 import { isAppError } from '../../shared/errors.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -37,7 +37,7 @@ export function showApproval(deps: InteractionDeps): Middleware {
       outcome,
       smsAllowed: deps.smsAllowed(account),
       showEmailNotice: !account.email && !login.emailNoticeDismissed,
-      flash: FLASH.has(ctx.query.info) ? translate(ctx.state.page.lang, String(ctx.query.info)) : null,
+      flash: hasMessage(ctx.query.info) && FLASH.has(ctx.query.info) ? translate(ctx.state.page.lang, ctx.query.info) : null,
       scripts: approval.status === 'pending' ? ['/public/js/waiting.js', '/public/js/countdown.js'] : [],
     });
   };

@@ -5,6 +5,7 @@ import { demandsFreshSecondFactor, loadInteraction } from './load-interaction.js
 import { continueAfterPassword } from './second-factor.js';
 import { showRoleRefused } from './role-refused.js';
 import { AppError } from '../../shared/errors.js';
+import type { MessageKey } from '../../i18n/messages.js';
 import { clearFlash, setFlash } from '../flash.js';
 
 export function submitPassword(deps: InteractionDeps): Middleware {
@@ -15,7 +16,7 @@ export function submitPassword(deps: InteractionDeps): Middleware {
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
 
     // Post/redirect/get: the outcome is shown by GET /interaction/:uid (reload, Back and the language switch work).
-    const again = (messageKey: string, params: Record<string, string | number> = {}, status = 400) => {
+    const again = (messageKey: MessageKey, params: Record<string, string | number> = {}, status = 400) => {
       setFlash(ctx, `/interaction/${details.uid}`, { key: messageKey, params, status, values: { loginId } });
       ctx.status = 303;
       ctx.redirect(`/interaction/${details.uid}`);
