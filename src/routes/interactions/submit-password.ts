@@ -7,6 +7,7 @@ import { showRoleRefused } from './role-refused.js';
 import { AppError } from '../../shared/errors.js';
 import type { MessageKey } from '../../i18n/messages.js';
 import { clearFlash, setFlash } from '../flash.js';
+import { requestLogger } from '../../middleware/koa-request-log.js';
 
 export function submitPassword(deps: InteractionDeps): Middleware {
   return async function submitPassword(ctx: Context) {
@@ -27,7 +28,8 @@ export function submitPassword(deps: InteractionDeps): Middleware {
     let result;
     try {
       result = await deps.login.authenticate(loginId, password, ctx.ip);
-    } catch {
+    } catch (err) {
+      requestLogger(ctx)?.warn({ err: (err as Error)?.message }, 'password not checked; answered login.unavailable');
       deps.metrics.loginOutcome('unavailable');
       return again('login.unavailable', {}, 503);
     }
