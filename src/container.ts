@@ -264,7 +264,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     agent: overrides.pushAgent ?? new HttpsAgent({ keepAlive: true, lookup: publicOnlyLookup }),
     allowEndpoint: (endpoint) => pushEndpoints.allows(endpoint),
   });
-  const rememberedBrowsers = new RememberedBrowserService({ kv, clock, random });
+  const rememberedBrowsers = new RememberedBrowserService({ kv, clock, random, log: logger });
   const approvals = new ApprovalService({
     kv,
     bus,

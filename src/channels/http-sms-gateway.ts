@@ -110,7 +110,7 @@ export class HttpSmsGateway implements SmsChannel {
     try {
       parsed = JSON.parse(text);
     } catch {
-      parsed = null;
+      parsed = null; // a body that is no JSON has no id: handled (and logged) just below
     }
     const obj = (parsed && typeof parsed === 'object' ? parsed : {}) as { messageId?: unknown; id?: unknown };
     const id = obj.messageId ?? obj.id;

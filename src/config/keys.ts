@@ -52,6 +52,7 @@ async function devKeys(dir: string): Promise<KeyMaterial> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as KeyMaterial;
   } catch {
+    // Expected at the first start (no file yet). Development keys only: an unreadable file is replaced the same way.
     const keys = await generateDevKeys();
     await mkdir(dir, { recursive: true });
     await writeFile(file, JSON.stringify(keys, null, 2), { mode: 0o600 });

@@ -247,7 +247,15 @@ export function clockTime(ms: number, lang: Language): string {
  * Keys may come from a URL (`?info=`): only the catalogue's own entries count, never Object.prototype names;
  * likewise only the params' own properties fill placeholders.
  */
-export function translate(lang: Language, key: string, params: Record<string, string | number> = {}): string {
+export function translate(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return translateAny(lang, key, params);
+}
+
+/**
+ * `translate` for keys known only at run time (the `t()` of EJS views, a key read from a URL): an unknown key gives the
+ * generic error text. Code that names its key uses `translate`, whose key the type check knows.
+ */
+export function translateAny(lang: Language, key: string, params: Record<string, string | number> = {}): string {
   const entry = hasMessage(key) ? catalogue[key]! : catalogue['error.generic']!;
   const own = (name: string): string | number | undefined => (Object.hasOwn(params, name) ? params[name] : undefined);
   const form = entry.one && Number(own(entry.count ?? 'left')) === 1 ? entry.one : entry;

@@ -18,6 +18,11 @@ const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 /** Paths can be long only if someone is probing; keep the log line bounded. */
 const MAX_LOGGED_PATH = 256;
 
+/** The request's child logger (set by `requestLog`), for a handler that degrades and must say why; undefined without it. */
+export function requestLogger(ctx: Context): Logger | undefined {
+  return (ctx.state as Partial<RequestLogState>).log;
+}
+
 export function requestIdFrom(header: string | undefined, newId: () => string): string {
   return header && SAFE_REQUEST_ID.test(header) ? header : newId();
 }

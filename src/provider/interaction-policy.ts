@@ -39,6 +39,8 @@ export async function sessionSecondFactorCounts(ctx: KoaContextWithOIDC, account
     return age >= 0 && age < (intervalMs > 0 ? intervalMs : deps.ssoGraceSeconds * 1000);
   }
   if (intervalMs <= 0) return false;
+  // The check fails closed and logs its own store failure (RememberedBrowserService.check); this only keeps a throw
+  // from becoming a server error: not remembered = the second factor is asked.
   return deps.stillRemembered(ctx, account).catch(() => false);
 }
 

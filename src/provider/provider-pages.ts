@@ -15,7 +15,8 @@ export function providerPages(render: RenderPage): ProviderPages {
   return {
     async error(ctx, out) {
       const page = pageOf(ctx);
-      const key = hasMessage(`oidc.${out.error}`) ? `oidc.${out.error}` : 'oidc.other';
+      const named = `oidc.${out.error}`;
+      const key = hasMessage(named) ? named : 'oidc.other';
       const isRedirectProblem = out.error === 'invalid_request' && /redirect_uri/.test(out.error_description ?? '');
       // server_error is nearly always a store (Redis) that cannot be reached: say "try again shortly" with 503.
       const unavailable = out.error === 'server_error';

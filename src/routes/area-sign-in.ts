@@ -3,7 +3,8 @@
 import type { Context } from 'koa';
 import * as client from 'openid-client';
 import type { ClientMetadata } from '../config/clients.js';
-import { AppError } from '../shared/errors.js';
+import { requestLogger } from '../middleware/koa-request-log.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import { issuerBase, lazyDiscovery, type DemoClient } from './demo/demo-clients.js';
 import type { PageContext } from './render.js';
@@ -20,7 +21,7 @@ export interface AreaSignInOptions {
   /** acr of a fresh second factor; demanded at every sign-in and checked in the ID token. */
   acrTwoFactor: string;
   /** The error code (400) of a sign-in that failed for any reason but the user's own refusal. */
-  failure: string;
+  failure: ErrorCode;
 }
 
 export interface AreaSignIn {
@@ -29,7 +30,7 @@ export interface AreaSignIn {
   /** Handles `<path>/callback`: the signed-in account id (`sub`) and the kept `next`. Throws 400 (`oidc.access_denied` or `failure`). */
   finish(ctx: Context): Promise<{ sub: string; next?: string }>;
   /** Where to send the browser to end the IdP session too (RP-initiated logout, back to `<path>/signed-out`); that page itself if discovery fails. */
-  signOutUrl(): Promise<string>;
+  signOutUrl(ctx: Context): Promise<string>;
 }
 
 export function areaSignIn(opts: AreaSignInOptions): AreaSignIn {
@@ -46,7 +47,8 @@ export function areaSignIn(opts: AreaSignInOptions): AreaSignIn {
   const configuration = lazyDiscovery(opts.issuer);
   return {
     async start(ctx, next) {
-      const config = await configuration(self).catch(() => {
+      const config = await configuration(self).catch((err: unknown) => {
+        requestLogger(ctx)?.warn({ err: (err as Error)?.message, client: self.id }, 'area sign-in: discovery failed; answered error.unavailable');
         throw new AppError('error.unavailable', 503);
       });
       const verifier = client.randomPKCECodeVerifier();
@@ -81,16 +83,20 @@ export function areaSignIn(opts: AreaSignInOptions): AreaSignIn {
           expectedNonce: pending.nonce,
         });
         claims = tokens.claims();
-      } catch {
+      } catch (err) {
+        // A reused or stale callback URL lands here too; the reason helps when it is not the user's doing.
+        requestLogger(ctx)?.warn({ err: (err as Error)?.message, client: self.id }, 'area sign-in: code exchange failed');
         throw new AppError(opts.failure, 400);
       }
       if (!claims?.sub || claims.acr !== opts.acrTwoFactor) throw new AppError(opts.failure, 400);
       return { sub: claims.sub, ...(pending.next === undefined ? {} : { next: pending.next }) };
     },
-    async signOutUrl() {
+    async signOutUrl(ctx) {
       try {
         return client.buildEndSessionUrl(await configuration(self), { client_id: self.id, post_logout_redirect_uri: self.postLogoutRedirectUri! }).href;
-      } catch {
+      } catch (err) {
+        // The area's own session is gone already; the IdP session stays until it ends or the user signs out again.
+        requestLogger(ctx)?.warn({ err: (err as Error)?.message, client: self.id }, 'area sign-out: discovery failed; IdP session not ended');
         return `${opts.path}/signed-out`;
       }
     },

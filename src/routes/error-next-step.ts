@@ -1,9 +1,11 @@
 // The way on from an error page: the page of the flow the request belonged to, or what to do when there is none.
+import type { MessageKey } from '../i18n/messages.js';
+
 export interface NextStep {
   /** Where the button goes; absent when the way on is outside this service (the application). */
   href?: string;
   /** Message key of the button or hint. */
-  label: string;
+  label: MessageKey;
 }
 
 const UID = /^\/interaction\/([A-Za-z0-9_-]{1,128})(?:\/|$)/;

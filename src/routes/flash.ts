@@ -1,13 +1,14 @@
 // Post/redirect/get: a form's outcome kept in a short-lived signed cookie for the page the POST redirects to.
 // The page reads it on every GET (so a reload or a language switch shows the same message); a new POST replaces it.
 import type { Context } from 'koa';
+import { hasMessage, type MessageKey } from '../i18n/messages.js';
 
 export const FLASH_COOKIE = 'fi_flash';
 const MAX_AGE_MS = 10 * 60 * 1000;
 
 export interface Flash {
   /** Message key (src/i18n/messages.ts). */
-  key: string;
+  key: MessageKey;
   params?: Record<string, string | number>;
   /** HTTP status the page is shown with. */
   status?: number;
@@ -27,7 +28,7 @@ export function readFlash(ctx: Context): Flash | null {
   if (!raw) return null;
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Flash;
-    return typeof parsed?.key === 'string' ? parsed : null;
+    return hasMessage(parsed?.key) ? parsed : null;
   } catch {
     return null;
   }

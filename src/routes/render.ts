@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import ejs from 'ejs';
 import type { Language } from '../i18n/language.js';
-import { translate } from '../i18n/messages.js';
+import { translateAny } from '../i18n/messages.js';
 import { formatMobile } from '../services/mobile-number.js';
 
 export interface PageContext {
@@ -19,7 +19,7 @@ export type RenderPage = (view: string, page: PageContext, locals?: Record<strin
 export function createRenderer(viewsDir: string, cache: boolean): RenderPage {
   const options = { cache, async: true, root: viewsDir };
   return async (view, page, locals = {}) => {
-    const t = (key: string, params?: Record<string, string | number>) => translate(page.lang, key, params);
+    const t = (key: string, params?: Record<string, string | number>) => translateAny(page.lang, key, params);
     // `phone`: numbers as people read them (+49 151 1111 1101), in every view.
     const data = { ...locals, ...page, t, phone: formatMobile };
     const body = await ejs.renderFile(join(viewsDir, `${view}.ejs`), data, options);

@@ -59,7 +59,7 @@ export function signedAreaCookies(opts: AreaCookieOptions): AreaCookies {
       const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
       return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
     } catch {
-      return undefined;
+      return undefined; // signed, so only an old format gets here: treated as no cookie (sign in again)
     }
   };
   return {

@@ -1,6 +1,6 @@
 // financeIDENT approvals (APR-1…7): one per login, pushed to every device, exactly one accepted answer.
 import type { Clock } from '../shared/clock.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, type ErrorCode } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { Device, DeviceStore } from '../stores/device-store.js';
@@ -83,7 +83,7 @@ export class ApprovalService {
       if (current.id !== null && (await kv.compareAndSet(loginKey, current.id, id, keep))) break;
       if (attempt >= 20) throw new AppError('approval.tooManyOpen', 429);
     }
-    const refuse = async (code: string) => {
+    const refuse = async (code: ErrorCode) => {
       await kv.compareAndSet(loginKey, id, '-', 1); // gives the login's claim back (only if still ours)
       return new AppError(code, 429);
     };
@@ -177,7 +177,7 @@ export class ApprovalService {
   }): Promise<Approval> {
     const { kv, clock, audit } = this.deps;
     const approval = await this.get(input.approvalId);
-    const refuse = async (code: string, status: number) => {
+    const refuse = async (code: ErrorCode, status: number) => {
       await audit.append({
         at: clock.now(),
         type: 'approval.refused',

@@ -74,6 +74,8 @@ export class LoginService {
         if (ok) matches.push(account);
       }
     } catch (err) {
+      // The check's own error is what the caller must hear; a store that also refuses the release is failing anyway,
+      // and the slots it holds expire with the window.
       await limiter.release(attempt.ticket).catch(() => undefined);
       throw err;
     }

@@ -1,6 +1,7 @@
 // Remembered browsers (RD-1…4): a random token per account and browser; Redis keeps only its hash, within the interval.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
 import type { Random } from '../shared/random.js';
 import type { KvStore } from '../stores/kv-store.js';
 
@@ -21,7 +22,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export const rememberedBrowserId = hashToken;
 
 export class RememberedBrowserService {
-  constructor(private readonly deps: { kv: KvStore; clock: Clock; random: Random }) {}
+  constructor(private readonly deps: { kv: KvStore; clock: Clock; random: Random; log?: Pick<Logger, 'warn'> }) {}
 
   private key = (accountId: string, id: string) => `rb:${accountId}:${id}`;
   private indexKey = (accountId: string) => `rb:index:${accountId}`;
@@ -55,7 +56,8 @@ export class RememberedBrowserService {
       record.lastUsedAt = now;
       // SET XX: a record ended meanwhile (new password, removed device) is never brought back, and then not honoured.
       return await this.deps.kv.setIfPresent(this.key(accountId, id), JSON.stringify(record), limit - now);
-    } catch {
+    } catch (err) {
+      this.deps.log?.warn({ err: (err as Error)?.message, accountId }, 'remembered browser not checked; asking for the second factor');
       return false;
     }
   }

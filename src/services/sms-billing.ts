@@ -141,6 +141,7 @@ export class LedgerRecordingSmsChannel implements SmsChannel {
         await this.attempt(kept.message, false);
         settled++;
       } catch {
+        // Expected: the channel logged the failed send; the line stays unknown unless the provider refused the key.
         if (!this.unsettled.has(key)) settled++; // refused by now: settled as failed
       }
     }
@@ -158,10 +159,12 @@ export class LedgerRecordingSmsChannel implements SmsChannel {
           await this.attempt(kept.message, false);
           return;
         } catch {
+          // Expected: the channel logged the failed send; the line stays unknown and the next delay tries again.
           if (!this.unsettled.has(key)) return;
         }
       }
     };
+    // run() catches each attempt's failure itself; this only keeps a rejection out of `settling` (awaited by tests and shutdown).
     this.settling = Promise.all([this.settling, run().catch(() => undefined)]).then(() => undefined);
   }
 

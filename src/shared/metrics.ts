@@ -3,9 +3,12 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 export interface Metrics {
   readonly registry: Registry;
-  /** One finished login attempt: success, invalid, locked, ambiguous_email, no_mobile, … */
+  /** One finished login attempt: success, invalid, locked, ambiguous_email, no_mobile, role_refused, unavailable. */
   loginOutcome(outcome: string): void;
-  /** A financeIDENT approval changed state: created, approved, denied, not_me, expired, refused. */
+  /**
+   * A financeIDENT approval changed state: created, approved, denied, cancelled, not_me, refused. An approval that runs
+   * out unanswered is no event (its status is read from the clock): expired = created − the answered ones.
+   */
   approvalOutcome(outcome: string): void;
   /** One SMS the gateway accepted, by purpose (login, activation, …); counted once per message. */
   smsSent(purpose: string): void;
@@ -15,9 +18,12 @@ export interface Metrics {
   observeHttp(method: string, route: string, status: number, seconds: number): void;
 }
 
-/** Label values shown at 0 from the start, so dashboards and alerts see the series before the first event. */
-const KNOWN_LOGIN_OUTCOMES = ['success', 'invalid', 'locked', 'ambiguous_email', 'no_mobile'] as const;
-const KNOWN_APPROVAL_OUTCOMES = ['created', 'approved', 'denied', 'not_me', 'expired', 'refused'] as const;
+/**
+ * Label values shown at 0 from the start, so dashboards and alerts see the series before the first event. Only values
+ * something counts: a series that can never move would read as "none happened".
+ */
+const KNOWN_LOGIN_OUTCOMES = ['success', 'invalid', 'locked', 'ambiguous_email', 'no_mobile', 'role_refused', 'unavailable'] as const;
+const KNOWN_APPROVAL_OUTCOMES = ['created', 'approved', 'denied', 'cancelled', 'not_me', 'refused'] as const;
 
 export function createMetrics(opts: { defaultMetrics?: boolean; prefix?: string } = {}): Metrics {
   const registry = new Registry();

@@ -74,8 +74,6 @@ export interface CustomerDirectory {
   findInScope(scope: CustomerScope, customerId: string): Promise<CustomerRow | null>;
 }
 
-export const MAX_PAGE_SIZE = 10_000;
-
 /** Rows sorted as the query asks, ties broken by access number (memory implementation and tests). */
 export function compareRows(field: CustomerSortField, dir: 'asc' | 'desc') {
   const key = (r: CustomerRow): string | number => {

@@ -2,8 +2,6 @@
 // Expiry is in milliseconds; memory expiry follows the injected clock, Redis its own.
 export interface KvStore {
   get(key: string): Promise<string | null>;
-  /** Several keys in one round trip, in the order asked; null where a key does not exist. */
-  getMany(keys: string[]): Promise<(string | null)[]>;
   /** Stores `value`; with `ttlMs` the key expires after that time. */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Stores only when the key does not exist (atomic); true when this call stored it. */

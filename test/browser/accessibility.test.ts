@@ -10,6 +10,7 @@ import type { Device } from '../helpers/login-flow.js';
 import { launchChromium, type BrowserSession } from '../helpers/chromium.js';
 import type { Language } from '../../src/i18n/language.js';
 import { catchCallbacks, checkPage, PHONE, screenshotsAtSizes, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
+import type { MessageKey } from '../../src/i18n/messages.js';
 
 // A real browser on a busy CI machine: generous per-test time; every wait inside has its own explicit condition.
 jest.setTimeout(90_000);
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => idp?.close());
 
 
-async function heading(page: Page, lang: Language, key: string): Promise<void> {
+async function heading(page: Page, lang: Language, key: MessageKey): Promise<void> {
   await page.locator('h1', { hasText: text(lang, key) }).waitFor(WAIT);
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import type { Language } from '../../src/i18n/language.js';
-import { translate } from '../../src/i18n/messages.js';
+import { translate, type MessageKey } from '../../src/i18n/messages.js';
 import type { RelyingParty } from '../helpers/relying-party.js';
 import { screenshot } from '../helpers/chromium.js';
 
@@ -15,7 +15,7 @@ export const WAIT = { timeout: 20_000 };
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 900 };
 
-export const text = (lang: Language, key: string, params?: Record<string, string | number>) => translate(lang, key, params);
+export const text = (lang: Language, key: MessageKey, params?: Record<string, string | number>) => translate(lang, key, params);
 
 /**
  * The relying party's redirect URI is not served in tests. A navigation straight to it gets a tiny page here; the

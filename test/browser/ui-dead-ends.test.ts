@@ -11,6 +11,7 @@ import { enrolDevice } from '../helpers/device.js';
 import { launchChromium, type BrowserSession } from '../helpers/chromium.js';
 import type { Language } from '../../src/i18n/language.js';
 import { catchCallbacks, checkPage, mainText, PHONE, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
+import type { MessageKey } from '../../src/i18n/messages.js';
 
 jest.setTimeout(120_000);
 
@@ -44,7 +45,7 @@ describe.each([
   }, 60_000);
   afterAll(async () => browser?.close());
 
-  const h1 = (l: Language, key: string) => page.locator('h1', { hasText: text(l, key) }).waitFor(WAIT);
+  const h1 = (l: Language, key: MessageKey) => page.locator('h1', { hasText: text(l, key) }).waitFor(WAIT);
   // Two wrong passwords per language for this id (three would lock it: LOGIN_MAX_FAILURES_PER_ACCOUNT=3).
   const wrongId = lang === 'de' ? '200001' : '200006';
 

@@ -13,6 +13,7 @@ import type { Language } from '../../src/i18n/language.js';
 import { DEFAULT_PUSH_SERVICE_HOSTS } from '../../src/services/push-endpoints.js';
 import { webappMessages } from '../../src/i18n/webapp-messages.js';
 import { catchCallbacks, checkPage, mainText, PHONE, text, typePassword, WAIT, waitForCallback } from './hosted-pages.js';
+import type { MessageKey } from '../../src/i18n/messages.js';
 
 jest.setTimeout(150_000);
 
@@ -68,7 +69,7 @@ describe.each([
   }, 60_000);
   afterAll(async () => browser?.close());
 
-  const h1 = (key: string) => page.locator('h1', { hasText: text(lang, key) }).waitFor(WAIT);
+  const h1 = (key: MessageKey) => page.locator('h1', { hasText: text(lang, key) }).waitFor(WAIT);
   const alert = () => page.locator('#sms-error').innerText();
 
   it('SMS code: non-codes cost no try, wrong codes count down with the right plural, the right code signs in', async () => {

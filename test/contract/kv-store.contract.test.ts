@@ -43,13 +43,6 @@ function kvStoreContract(name: string, create: () => KvHarness) {
       expect(await store.get('k')).toBe('v2');
     });
 
-    it('gets several keys at once, in order, with null for missing ones', async () => {
-      expect(await store.getMany([])).toEqual([]);
-      await store.set('a', '1');
-      await store.set('c', '3');
-      expect(await store.getMany(['a', 'b', 'c'])).toEqual(['1', null, '3']);
-    });
-
     it('reports the remaining lifetime, and null without expiry or key', async () => {
       expect(await store.ttl('missing')).toBeNull();
       await store.set('forever', 'v');

@@ -7,7 +7,7 @@ import { RelyingParty } from '../helpers/relying-party.js';
 import { enrolDevice, shownNumber } from '../helpers/device.js';
 import type { Device } from '../helpers/login-flow.js';
 import { login } from '../helpers/remembered.js';
-import { translate } from '../../src/i18n/messages.js';
+import { translate, type MessageKey } from '../../src/i18n/messages.js';
 
 let idp: TestIdp;
 let rp: RelyingParty;
@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(async () => idp.close());
 
-const de = (key: string, params?: Record<string, string | number>) => translate('de', key, params);
-const en = (key: string, params?: Record<string, string | number>) => translate('en', key, params);
+const de = (key: MessageKey, params?: Record<string, string | number>) => translate('de', key, params);
+const en = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
 
 /** /account → IdP login (password + approval, never skipped) → back on the account page. */
 async function signInToAccount(browser: Browser, dev: Device = device, loginId = '200001'): Promise<Page> {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { alertText, Browser, type Page } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
-import { translate } from '../../src/i18n/messages.js';
+import { translate, type MessageKey } from '../../src/i18n/messages.js';
 
 let idp: TestIdp;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => idp?.close());
 
-const de = (key: string, params?: Record<string, string | number>) => translate('de', key, params);
+const de = (key: MessageKey, params?: Record<string, string | number>) => translate('de', key, params);
 const settled = (target: TestIdp = idp) => target.container.passwordSetup.passwords.settled();
 /** The page without what differs on every request anyway (CSRF token). */
 const neutral = (page: Page) => ({ status: page.status, url: page.url.replace(/^http:\/\/[^/]+/, ''), html: page.html.replace(/name="_csrf" value="[^"]*"/g, '') });

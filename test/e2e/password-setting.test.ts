@@ -6,7 +6,7 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { alertText, Browser, findForm, type Page } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty, type StartedLogin } from '../helpers/relying-party.js';
 import { DAY, ManualClock, MINUTE, SECOND } from '../../src/shared/clock.js';
-import { translate } from '../../src/i18n/messages.js';
+import { translate, type MessageKey } from '../../src/i18n/messages.js';
 
 const MOBILE = '+4915122222201';
 const OLD_PASSWORD = 'Demo-Passwort-2026';
@@ -29,7 +29,7 @@ beforeEach(() => {
   idp.container.smsSink!.clear();
 });
 
-const de = (key: string, params?: Record<string, string | number>) => translate('de', key, params);
+const de = (key: MessageKey, params?: Record<string, string | number>) => translate('de', key, params);
 const sink = () => idp.container.smsSink!;
 /** Codes are handed over in the background (the answer must not wait for the SMS provider): wait for that. */
 const settled = () => idp.container.passwordSetup.passwords.settled();
@@ -109,7 +109,7 @@ describe('setting a password', () => {
     const code = passwordCode();
 
     // Policy refusals, each with its clear message; the right code stays valid meanwhile.
-    const refusals: [string, string, Record<string, number>?][] = [
+    const refusals: [string, MessageKey, Record<string, number>?][] = [
       ['kurz-12!', 'password.tooShort', { min: 10 }],
       ['x'.repeat(1025), 'password.tooLong', { max: 1024 }],
       ['Mein-200001-Passwort', 'password.containsLoginId'],

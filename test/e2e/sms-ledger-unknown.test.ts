@@ -12,10 +12,13 @@ import { DeviceClient } from '../../src/ident-client/device-client.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { translate } from '../../src/i18n/messages.js';
 import type { SmsStatement } from '../../src/services/sms-statement.js';
+import { signDeviceTokensWith } from '../helpers/remembered.js';
 
 const MOBILE = '+4915122222205';
 const provider = new FakeSmsProvider();
-const clock = new ManualClock(Date.now()); // the device signs with real time; the quarter is read from the clock
+const clock = new ManualClock(Date.now()); // the quarter is read from the clock
+// The device signs with the same clock: with real time, a slow start (a busy CI) would age its tokens past the IdP's frozen clock.
+signDeviceTokensWith(clock);
 let idp: TestIdp;
 let brokerToken: string;
 

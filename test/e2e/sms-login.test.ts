@@ -4,7 +4,7 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { alertText, Browser, type Page } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
 import { DAY, HOUR, ManualClock, MINUTE, SECOND } from '../../src/shared/clock.js';
-import { translate } from '../../src/i18n/messages.js';
+import { translate, type MessageKey } from '../../src/i18n/messages.js';
 
 const MOBILE = '+4915122222205';
 let idp: TestIdp;
@@ -21,7 +21,7 @@ beforeEach(() => {
   idp.container.smsSink!.clear();
 });
 
-const de = (key: string, params?: Record<string, string | number>) => translate('de', key, params);
+const de = (key: MessageKey, params?: Record<string, string | number>) => translate('de', key, params);
 
 async function startSmsLogin(loginId = '200005') {
   const browser = new Browser();

@@ -7,7 +7,7 @@ import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { FakeSmsProvider } from '../helpers/fake-sms-provider.js';
 import { DAY, HOUR, ManualClock, SECOND } from '../../src/shared/clock.js';
-import { translate } from '../../src/i18n/messages.js';
+import { translate, type MessageKey } from '../../src/i18n/messages.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -31,8 +31,8 @@ function runCli(url: string, args: string[], input: string): Promise<{ code: num
 
 const MOBILE = '+4915122222205';
 const MASKED = '+49 151 ••••• 05'; // as people write it
-const de = (key: string, params?: Record<string, string | number>) => translate('de', key, params);
-const en = (key: string, params?: Record<string, string | number>) => translate('en', key, params);
+const de = (key: MessageKey, params?: Record<string, string | number>) => translate('de', key, params);
+const en = (key: MessageKey, params?: Record<string, string | number>) => translate('en', key, params);
 const intro = (html: string) => /<p class="intro">([^<]*)<\/p>/.exec(html)?.[1]?.replaceAll('&#43;', '+') ?? '';
 const SENT = de('sms.intro', { mobile: MASKED });
 const PENDING = de('sms.introPending', { mobile: MASKED });

@@ -9,13 +9,14 @@ import type { DeviceService } from '../../services/device-service.js';
 import type { RememberedBrowserService, RememberedBrowser } from '../../services/remembered-browsers.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
+import { requestLogger } from '../../middleware/koa-request-log.js';
 import type { Random } from '../../shared/random.js';
 import type { Account, AccountStore } from '../../stores/account-store.js';
 import type { PageContext, RenderPage } from '../render.js';
 import { redirectToPage } from '../flash.js';
 import { areaSignIn } from '../area-sign-in.js';
 import { accountCookies } from './account-cookies.js';
-import { translate } from '../../i18n/messages.js';
+import { translate, type MessageKey } from '../../i18n/messages.js';
 
 export interface AccountPageDeps {
   issuer: string;
@@ -35,7 +36,7 @@ export interface AccountPageDeps {
 }
 
 /** Which confirmation `?done=` shows after a change (a fixed list: nothing from the URL reaches the page). */
-const DONE = new Map<unknown, string>([
+const DONE = new Map<unknown, MessageKey>([
   ['interval', 'account.done.interval'],
   ['browser', 'account.done.browser'],
   ['browsers', 'account.done.browsers'],
@@ -92,7 +93,8 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
     let browsers: RememberedBrowser[] | null;
     try {
       browsers = await deps.rememberedBrowsers.list(account.id, account.twoFactorIntervalDays);
-    } catch {
+    } catch (err) {
+      requestLogger(ctx)?.warn({ err: (err as Error)?.message, accountId: account.id }, 'remembered browsers not listed; the page says so');
       browsers = null; // Redis unreachable: say so, the rest of the page still works
     }
     const devices = await deps.devices.list(account.id);
@@ -185,7 +187,7 @@ export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Route
     accountCookies.clearSession(ctx);
     ctx.set('Cache-Control', 'no-store');
     // Also ends the IdP session (the provider asks for confirmation, then returns to /account/signed-out).
-    ctx.redirect(await signIn.signOutUrl());
+    ctx.redirect(await signIn.signOutUrl(ctx));
   });
 
   router.get('/signed-out', ...forms, async (ctx) => {

@@ -18,7 +18,8 @@ export interface PageKitDeps {
 }
 
 /** Confirmation texts after a change (`?done=`): only these keys reach a page. */
-const DONE = new Set(['mobile', 'mobileUnknown', 'method', 'interval', 'intervalAll', 'intervalOwn', 'device', 'browsers', 'rights', 'template', 'templateReset', 'retry']);
+const DONE = ['mobile', 'mobileUnknown', 'method', 'interval', 'intervalAll', 'intervalOwn', 'device', 'browsers', 'rights', 'template', 'templateReset', 'retry'] as const;
+const isDone = (value: unknown): value is (typeof DONE)[number] => (DONE as readonly unknown[]).includes(value);
 const ERROR_PREFIXES = /^(broker|mailing|mobile|interval|sms|account|device|statement)\.[A-Za-z.]+$/;
 
 export interface PageKit {
@@ -77,7 +78,7 @@ export function pageKit(deps: PageKitDeps): PageKit {
     async show(ctx, b, view, title, locals, status = 200) {
       const page = ctx.state.page as PageContext;
       const q = ctx.query;
-      const done = typeof q.done === 'string' && DONE.has(q.done) ? translate(page.lang, `brokerPage.done.${q.done}`, { n: typeof q.n === 'string' && /^\d{1,7}$/.test(q.n) ? q.n : '' }) : undefined;
+      const done = isDone(q.done) ? translate(page.lang, `brokerPage.done.${q.done}`, { n: typeof q.n === 'string' && /^\d{1,7}$/.test(q.n) ? q.n : '' }) : undefined;
       const error = typeof q.error === 'string' && ERROR_PREFIXES.test(q.error) && hasMessage(q.error) ? translate(page.lang, q.error, { max: '', name: '' }) : undefined;
       ctx.status = status;
       ctx.set('Cache-Control', 'no-store');

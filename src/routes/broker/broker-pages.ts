@@ -60,7 +60,7 @@ export function brokerPageRoutes(deps: BrokerPageDeps, forms: Middleware[]): Rou
   router.post('/logout', ...forms, async (ctx) => {
     brokerSession.clearSession(ctx);
     ctx.set('Cache-Control', 'no-store');
-    ctx.redirect(await signIn.signOutUrl());
+    ctx.redirect(await signIn.signOutUrl(ctx));
   });
 
   router.get('/signed-out', ...forms, async (ctx) => {

@@ -60,8 +60,13 @@ export function customerPages(router: Router, deps: BrokerPageDeps, kit: PageKit
     const devices = b.rights.has('devices') ? await area.customers.devices(b, customer.id) : null;
     const remembered = b.rights.has('settings') ? await area.customers.rememberedCount(b, customer.id) : null;
     const change = await area.mobileChange.stateFor(customer.id);
+    // An audit type without a text of its own is shown as it is stored.
+    const auditText = (type: string) => {
+      const key = `brokerPage.audit.${type}`;
+      return hasMessage(key) ? translate(lang(ctx), key) : type;
+    };
     const history = (await area.customers.history(b, customer.id)).map((h) => ({
-      what: hasMessage(`brokerPage.audit.${h.type}`) ? translate(lang(ctx), `brokerPage.audit.${h.type}`) : h.type,
+      what: auditText(h.type),
       at: formatDate(h.at, lang(ctx)),
       by: h.by ?? '–',
       ip: h.ip ?? '–',

@@ -76,7 +76,7 @@ export function lazyDiscovery(issuer: string): ConfigurationSource {
         insecure ? { execute: [client.allowInsecureRequests] } : undefined,
       );
       cache.set(demo.id, pending);
-      pending.catch(() => cache.delete(demo.id));
+      pending.catch(() => cache.delete(demo.id)); // the caller still gets the rejection; only the cache forgets it
     }
     return pending;
   };

@@ -46,7 +46,7 @@ function read<T>(ctx: Context, name: string): T | undefined {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
     return value && typeof value === 'object' ? (value as T) : undefined;
   } catch {
-    return undefined;
+    return undefined; // signed, so only an old format gets here: treated as no cookie
   }
 }
 

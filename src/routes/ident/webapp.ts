@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import ejs from 'ejs';
-import { translate } from '../../i18n/messages.js';
+import { translateAny } from '../../i18n/messages.js';
 import { webappMessages } from '../../i18n/webapp-messages.js';
 import type { PageContext } from '../render.js';
 
@@ -62,7 +62,7 @@ export function webAppRoutes(deps: WebAppDeps): Router {
 
   router.get('/ident/', async (ctx) => {
     const page = ctx.state.page as PageContext;
-    const t = (key: string, params?: Record<string, string | number>) => translate(page.lang, key, params);
+    const t = (key: string, params?: Record<string, string | number>) => translateAny(page.lang, key, params);
     // A JSON data block is not executed, so the strict CSP allows it; `<` is escaped so it cannot end the element.
     const i18nJson = JSON.stringify(webappMessages(page.lang)).replace(/</g, '\\u003c');
     ctx.set('Cache-Control', 'no-cache');

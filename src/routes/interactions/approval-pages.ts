@@ -5,8 +5,9 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { loadPending } from './load-pending.js';
 import { finishLogin } from './finish-login.js';
 import { startSecondFactor } from './second-factor.js';
-import { translate } from '../../i18n/messages.js';
+import { hasMessage, translate } from '../../i18n/messages.js';
 import { isAppError } from '../../shared/errors.js';
+import { requestLogger } from '../../middleware/koa-request-log.js';
 
 const HEARTBEAT_MS = 15_000;
 /** The notices `?info=` may show after a resend (a fixed list: a URL never picks an arbitrary text). */
@@ -37,7 +38,7 @@ export function showApproval(deps: InteractionDeps): Middleware {
       outcome,
       smsAllowed: deps.smsAllowed(account),
       showEmailNotice: !account.email && !login.emailNoticeDismissed,
-      flash: FLASH.has(ctx.query.info) ? translate(ctx.state.page.lang, String(ctx.query.info)) : null,
+      flash: hasMessage(ctx.query.info) && FLASH.has(ctx.query.info) ? translate(ctx.state.page.lang, ctx.query.info) : null,
       scripts: approval.status === 'pending' ? ['/public/js/waiting.js', '/public/js/countdown.js'] : [],
     });
   };
@@ -173,7 +174,10 @@ export function cancelApproval(deps: InteractionDeps): Middleware {
     const loaded = await loadPending(ctx, deps);
     if (!loaded) return;
     if (loaded.login.approvalId) {
-      await deps.approvals.decide({ approvalId: loaded.login.approvalId, device: null, status: 'cancelled', method: null, ip: ctx.ip }).catch(() => undefined);
+      // Already answered or expired (an AppError) is expected: the login ends either way. Anything else is logged.
+      await deps.approvals.decide({ approvalId: loaded.login.approvalId, device: null, status: 'cancelled', method: null, ip: ctx.ip }).catch((err: unknown) => {
+        if (!isAppError(err)) requestLogger(ctx)?.warn({ err: (err as Error)?.message }, 'approval not marked cancelled; the login ends anyway');
+      });
     }
     ctx.redirect(`/interaction/${loaded.login.uid}/abort`);
   };

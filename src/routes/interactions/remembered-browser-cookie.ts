@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { rememberedBrowserId, type RememberedBrowserService } from '../../services/remembered-browsers.js';
 import { summariseUserAgent } from '../../services/user-agent-summary.js';
 import type { Account } from '../../stores/account-store.js';
+import { requestLogger } from '../../middleware/koa-request-log.js';
 
 const DAY = 24 * 3600 * 1000;
 const cookieName = (accountId: string) => `fi_rb_${createHash('sha256').update(accountId).digest('base64url').slice(0, 12)}`;
@@ -36,8 +37,9 @@ export function rememberedBrowserCookies(service: RememberedBrowserService): Rem
           maxAge: account.twoFactorIntervalDays * DAY,
           path: '/',
         });
-      } catch {
+      } catch (err) {
         // Not remembering is the safe failure: the next login asks for the second factor again.
+        requestLogger(ctx)?.warn({ err: (err as Error)?.message, accountId: account.id }, 'browser not remembered; the next login asks for the second factor');
       }
     },
   };

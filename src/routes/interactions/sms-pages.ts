@@ -8,7 +8,7 @@ import { finishLogin } from './finish-login.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
 import { maskMobile } from '../../services/mobile-number.js';
-import { translate } from '../../i18n/messages.js';
+import { translate, type MessageKey } from '../../i18n/messages.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { clearFlash, readFlash, setFlash } from '../flash.js';
 import { readSmsCode } from '../sms-code-input.js';
@@ -17,7 +17,7 @@ import { readSmsCode } from '../sms-code-input.js';
  * Renders the code page from what is true now: the intro says "sent" only while this login's code was accepted by
  * the provider and can still be used; without a fresh error, a code whose SMS failed or is unconfirmed says so.
  */
-async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, extra: { error?: AppError | null; info?: string | null } = {}): Promise<void> {
+async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, extra: { error?: AppError | null; info?: MessageKey | null } = {}): Promise<void> {
   const lang = ctx.state.page.lang;
   const current = await deps.smsCodes.current(login.uid);
   const delivered = current !== null && current.delivery === 'sent' && !current.void && deps.clock.now() < current.expiresAt;
@@ -77,7 +77,7 @@ export function showSmsCode(deps: InteractionDeps): Middleware {
     let error = shown ?? ((await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account));
     // A simultaneous first view of the same login sent it: that code is this page's code, nothing was refused.
     if (!shown && error?.code === 'sms.resendTooSoon' && (await deps.smsCodes.current(login.uid))) error = null;
-    const info = typeof ctx.query.info === 'string' && ctx.query.info === 'sms.resent' ? ctx.query.info : null;
+    const info = typeof ctx.query.info === 'string' && ctx.query.info === 'sms.resent' ? 'sms.resent' : null;
     await renderSms(ctx, deps, login, account, { error, info });
   };
 }

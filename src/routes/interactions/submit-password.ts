@@ -5,7 +5,9 @@ import { demandsFreshSecondFactor, loadInteraction } from './load-interaction.js
 import { continueAfterPassword } from './second-factor.js';
 import { showRoleRefused } from './role-refused.js';
 import { AppError } from '../../shared/errors.js';
+import type { MessageKey } from '../../i18n/messages.js';
 import { clearFlash, setFlash } from '../flash.js';
+import { requestLogger } from '../../middleware/koa-request-log.js';
 
 export function submitPassword(deps: InteractionDeps): Middleware {
   return async function submitPassword(ctx: Context) {
@@ -15,7 +17,7 @@ export function submitPassword(deps: InteractionDeps): Middleware {
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
 
     // Post/redirect/get: the outcome is shown by GET /interaction/:uid (reload, Back and the language switch work).
-    const again = (messageKey: string, params: Record<string, string | number> = {}, status = 400) => {
+    const again = (messageKey: MessageKey, params: Record<string, string | number> = {}, status = 400) => {
       setFlash(ctx, `/interaction/${details.uid}`, { key: messageKey, params, status, values: { loginId } });
       ctx.status = 303;
       ctx.redirect(`/interaction/${details.uid}`);
@@ -26,7 +28,8 @@ export function submitPassword(deps: InteractionDeps): Middleware {
     let result;
     try {
       result = await deps.login.authenticate(loginId, password, ctx.ip);
-    } catch {
+    } catch (err) {
+      requestLogger(ctx)?.warn({ err: (err as Error)?.message }, 'password not checked; answered login.unavailable');
       deps.metrics.loginOutcome('unavailable');
       return again('login.unavailable', {}, 503);
     }

@@ -2,7 +2,7 @@
 // The flow lives in a signed, httpOnly cookie (its random id); every form carries the CSRF token.
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { translate } from '../../i18n/messages.js';
+import { translate, type MessageKey } from '../../i18n/messages.js';
 import type { PasswordFlow, PasswordSettingService } from '../../services/password-setting.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { readSmsCode } from '../sms-code-input.js';
@@ -37,7 +37,7 @@ export function passwordRoutes(deps: PasswordRouteDeps, forms: Middleware[]): Ro
     ctx.body = await deps.render('password/forgot', page(ctx), { loginId: '', error: null, ...locals });
   };
 
-  const showCode = async (ctx: Context, flow: PasswordFlow, extra: { error?: AppError | null; info?: string | null; code?: string } = {}) => {
+  const showCode = async (ctx: Context, flow: PasswordFlow, extra: { error?: AppError | null; info?: MessageKey | null; code?: string } = {}) => {
     if (extra.error) ctx.status = extra.error.status;
     ctx.body = await deps.render('password/code', page(ctx), {
       code: extra.code ?? '',

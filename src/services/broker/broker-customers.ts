@@ -2,6 +2,7 @@
 // all), devices, remembered browsers. Every call checks the right and the scope first; every change is audited
 // with who (by), what (type), for whom (accountId), when (at) and from where (ip).
 import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
 import { AppError } from '../../shared/errors.js';
 import type { AccountStore, TwoFactorMethod } from '../../stores/account-store.js';
 import type { AuditLog } from '../../stores/audit-log.js';
@@ -18,6 +19,7 @@ export interface BrokerCustomerDeps {
   rememberedBrowsers: RememberedBrowserService;
   audit: AuditLog;
   clock: Clock;
+  log?: Pick<Logger, 'warn'>;
 }
 
 export class BrokerCustomerService {
@@ -112,7 +114,8 @@ export class BrokerCustomerService {
     const customer = await this.get(ctx, customerId);
     try {
       return (await this.deps.rememberedBrowsers.list(customer.id, customer.intervalDays)).length;
-    } catch {
+    } catch (err) {
+      this.deps.log?.warn({ err: (err as Error)?.message, accountId: customer.id }, 'remembered browsers not counted; the page says so');
       return null;
     }
   }

@@ -83,7 +83,7 @@ export interface BrokerAreaParts {
 }
 
 export function buildBrokerArea(p: BrokerAreaParts): BrokerArea {
-  const customers = new BrokerCustomerService({ accounts: p.accounts, directory: p.stores.directory, devices: p.deviceService, rememberedBrowsers: p.rememberedBrowsers, audit: p.audit, clock: p.clock });
+  const customers = new BrokerCustomerService({ accounts: p.accounts, directory: p.stores.directory, devices: p.deviceService, rememberedBrowsers: p.rememberedBrowsers, audit: p.audit, clock: p.clock, log: p.logger });
   const staff = new StaffRightsService({ accounts: p.accounts, rights: p.stores.rights, audit: p.audit, clock: p.clock });
   const issuer = new URL(p.config.issuer);
   const mailings = new MailingService({

@@ -31,10 +31,6 @@ export class MemoryKvStore implements KvStore {
     return typeof entry?.value === 'string' ? entry.value : null;
   }
 
-  async getMany(keys: string[]): Promise<(string | null)[]> {
-    return Promise.all(keys.map((key) => this.get(key)));
-  }
-
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });
   }

@@ -98,6 +98,7 @@ export class RedisEventBus implements EventBus {
   private readonly retryOrphans = (): void => {
     for (const [channel, state] of this.channels) {
       if (state.handlers.size === 0 && state.subscribed && state.pending === 0) {
+        // Best effort, like the unsubscribe it repeats: if Redis drops again, the next 'ready' tries once more.
         this.serialize(channel, state).catch(() => undefined);
       }
     }
@@ -116,6 +117,7 @@ export class RedisEventBus implements EventBus {
         state.subscribed = false;
       }
     });
+    // The caller gets `step` and its error; the queue only needs to go on with the next step.
     state.queue = step
       .catch(() => undefined)
       .then(() => {

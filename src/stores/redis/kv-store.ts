@@ -82,13 +82,6 @@ export class RedisKvStore implements KvStore {
     return this.client.get(key);
   }
 
-  async getMany(keys: string[]): Promise<(string | null)[]> {
-    if (keys.length === 0) return [];
-    // On a cluster the keys lie in different slots (MGET would be refused): one GET each, sent together.
-    if (this.client instanceof Cluster) return Promise.all(keys.map((key) => this.client.get(key)));
-    return this.client.mget(...keys);
-  }
-
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     if (ttlMs === undefined) await this.client.set(key, value);
     else await this.client.set(key, value, 'PX', positiveMs(ttlMs));

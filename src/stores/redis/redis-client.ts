@@ -122,22 +122,6 @@ export function createClusterSubscriberClient(nodes: readonly ClusterNode[], opt
   return createRedisClusterClient(nodes, opts);
 }
 
-/** Resolves once the client is connected and ready; rejects after `timeoutMs`. */
-export function redisReady(client: RedisConnection, timeoutMs = 5000): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(new Error(`Redis not ready after ${timeoutMs} ms (status ${client.status})`));
-    }, timeoutMs);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    client.once('ready', onReady);
-  });
-}
-
 /** A Lua script run by EVALSHA, loaded by EVAL on NOSCRIPT. Keys get the client's keyPrefix. */
 export interface LuaScript {
   run(client: RedisConnection, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown>;
