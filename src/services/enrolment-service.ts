@@ -4,7 +4,7 @@
 import type { JWK } from 'jose';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
-import { AppError, isAppError } from '../shared/errors.js';
+import { AppError, isAppError, type ErrorCode } from '../shared/errors.js';
 import { assertPushKeys, importDeviceKey } from './device-keys.js';
 import type { PushEndpointPolicy } from './push-endpoints.js';
 import type { Random } from '../shared/random.js';
@@ -76,7 +76,7 @@ export interface CompleteEnrolment {
 }
 
 /** The code service's refusals, said as the device API's contract names them (docs/openapi/ident-api.yaml). */
-const ACTIVATION_ERRORS: Record<string, string> = { 'sms.expired': 'enrolment.codeExpired', 'sms.wrong': 'enrolment.codeWrong', 'sms.tooManyTries': 'enrolment.tooManyTries' };
+const ACTIVATION_ERRORS: Record<string, ErrorCode> = { 'sms.expired': 'enrolment.codeExpired', 'sms.wrong': 'enrolment.codeWrong', 'sms.tooManyTries': 'enrolment.tooManyTries' };
 const asActivationError = (err: unknown): unknown =>
   isAppError(err) && ACTIVATION_ERRORS[err.code] ? new AppError(ACTIVATION_ERRORS[err.code]!, err.status, err.params) : err;
 const ENROLMENT_ID = /^enr_[A-Za-z0-9_-]{10,40}$/;
