@@ -4,6 +4,8 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { loadInteraction } from './load-interaction.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
+import type { LoginAttempt } from '../../services/second-factor/contract.js';
+import { summariseUserAgent } from '../../services/user-agent-summary.js';
 import { AppError } from '../../shared/errors.js';
 
 export async function loadPending(ctx: Context, deps: InteractionDeps): Promise<{ login: PendingLogin; account: Account } | null> {
@@ -16,4 +18,10 @@ export async function loadPending(ctx: Context, deps: InteractionDeps): Promise<
   const account = await deps.accounts.findById(login.accountId);
   if (!account) throw new AppError('error.interactionExpired', 400);
   return { login, account };
+}
+
+/** The login as a factor sees it: plain values from this request (IP, browser summary, page language). */
+export function loginAttempt(ctx: Context, login: PendingLogin, account: Account): LoginAttempt {
+  const lang = (ctx.state.page as { lang?: 'de' | 'en' } | undefined)?.lang ?? 'de';
+  return { login, account, ip: ctx.ip, browser: summariseUserAgent(ctx.get('user-agent')), lang };
 }
