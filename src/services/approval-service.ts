@@ -114,9 +114,12 @@ export class ApprovalService {
       choices,
       status: 'pending',
     };
-    await kv.set(this.recordKey(approval.id), JSON.stringify(approval), settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
-    await kv.sadd(this.openKey(input.accountId), approval.id, settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
-    await this.deps.audit.append({ at: now, type: 'approval.created', accountId: input.accountId, ip: input.ip, details: { approvalId: approval.id, clientId: input.clientId } });
+    // Independent writes, sent together (one round trip on a pipelining client).
+    await Promise.all([
+      kv.set(this.recordKey(approval.id), JSON.stringify(approval), settings.ttlMs + KEEP_AFTER_EXPIRY_MS),
+      kv.sadd(this.openKey(input.accountId), approval.id, settings.ttlMs + KEEP_AFTER_EXPIRY_MS),
+      this.deps.audit.append({ at: now, type: 'approval.created', accountId: input.accountId, ip: input.ip, details: { approvalId: approval.id, clientId: input.clientId } }),
+    ]);
     this.deps.metrics.approvalOutcome('created');
     // Push is only a wake-up call (APR-2): the login never waits for it, the app can always list.
     this.deps.tasks.run('approval.push', () => this.pushToDevices(approval, known.devices));

@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
-import { loadPending, loginAttempt } from './load-pending.js';
+import { loadLogin, loadPending, loginAttempt } from './load-pending.js';
 import { completeLogin } from './finish-login.js';
 import { startApp } from './second-factor.js';
 import { translate } from '../../i18n/messages.js';
@@ -63,9 +63,9 @@ const SSE_RETRY_MS = 2_000;
  */
 export function approvalEvents(deps: InteractionDeps): Middleware {
   return async function approvalEvents(ctx: Context) {
-    const loaded = await loadPending(ctx, deps);
-    if (!loaded?.login.approvalId) return;
-    const approvalId = loaded.login.approvalId;
+    // The outcome needs the login's approval only: the account is not loaded.
+    const approvalId = (await loadLogin(ctx, deps))?.approvalId;
+    if (!approvalId) return;
     let onMessage: () => void = () => undefined;
     // Listening first, then one read: a decision in between is in the read, one after it is a message.
     const unsubscribe = await deps.approvals.subscribe(approvalId, () => onMessage());
@@ -121,9 +121,9 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
  */
 export function approvalStatus(deps: InteractionDeps): Middleware {
   return async function approvalStatus(ctx) {
-    const loaded = await loadPending(ctx, deps);
-    if (!loaded?.login.approvalId) return;
-    const approvalId = loaded.login.approvalId;
+    // The outcome needs the login's approval only: the account is not loaded.
+    const approvalId = (await loadLogin(ctx, deps))?.approvalId;
+    if (!approvalId) return;
     ctx.set('Cache-Control', 'no-store');
     let status = await currentStatus(deps, approvalId);
     if (status === 'pending' && ctx.query.wait && !deps.drain?.draining) {

@@ -11,11 +11,9 @@ import { summariseUserAgent } from '../../services/user-agent-summary.js';
  * browser be remembered (cookie set when the account has an interval), then the provider finishes the login.
  */
 export async function completeLogin(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, proof: Proof): Promise<void> {
-  if (proof.method !== 'remembered') {
-    const token = await deps.factors.remembered.remember(account, summariseUserAgent(ctx.get('user-agent')));
-    if (token) deps.rememberedBrowsers.keep(ctx, account, token);
-  }
-  await deps.pending.delete(login.uid);
+  const remember = proof.method === 'remembered' ? null : deps.factors.remembered.remember(account, summariseUserAgent(ctx.get('user-agent')));
+  const [token] = await Promise.all([remember, deps.pending.delete(login.uid)]);
+  if (token) deps.rememberedBrowsers.keep(ctx, account, token);
   deps.metrics.loginOutcome('success');
   const result = deps.flow.result(login, proof);
   ctx.respond = false;

@@ -8,13 +8,18 @@ import type { LoginAttempt } from '../../services/second-factor/contract.js';
 import { summariseUserAgent } from '../../services/user-agent-summary.js';
 import { AppError } from '../../shared/errors.js';
 
-export async function loadPending(ctx: Context, deps: InteractionDeps): Promise<{ login: PendingLogin; account: Account } | null> {
+/** The pending login of this browser's interaction, or null after redirecting to the login form. */
+export async function loadLogin(ctx: Context, deps: InteractionDeps): Promise<PendingLogin | null> {
   const details = await loadInteraction(deps.provider, ctx);
   const login = await deps.pending.get(details.uid);
-  if (!login) {
-    ctx.redirect(`/interaction/${details.uid}`);
-    return null;
-  }
+  if (!login) ctx.redirect(`/interaction/${details.uid}`);
+  return login;
+}
+
+/** The pending login and its account (each loaded once per request), or null after redirecting to the login form. */
+export async function loadPending(ctx: Context, deps: InteractionDeps): Promise<{ login: PendingLogin; account: Account } | null> {
+  const login = await loadLogin(ctx, deps);
+  if (!login) return null;
   const account = await deps.accounts.findById(login.accountId);
   if (!account) throw new AppError('error.interactionExpired', 400);
   return { login, account };

@@ -6,7 +6,7 @@ import { loadPending, loginAttempt } from './load-pending.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
 import type { NextStep } from '../../services/second-factor/login-flow.js';
-import type { AppStart } from '../../services/second-factor/factors/app-approval.js';
+import type { Approval } from '../../services/approval-record.js';
 import { platformOf } from '../../services/user-agent-summary.js';
 import { webappMessages } from '../../i18n/webapp-messages.js';
 import { translate } from '../../i18n/messages.js';
@@ -42,7 +42,7 @@ async function showNoDevice(ctx: Context, deps: InteractionDeps, uid: string, ac
  * Starts the app factor for a page that has no approval yet. Returns the approval, or renders what stands in its
  * way (no device → redirect to …/second-factor, or `onNoDevice`; a cap → 429 page) and returns null.
  */
-export async function startApp(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, onNoDevice?: () => Promise<void>): Promise<Extract<AppStart, { kind: 'started' }>['approval'] | null> {
+export async function startApp(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, onNoDevice?: () => Promise<void>): Promise<Approval | null> {
   const started = await deps.factors.app.start(loginAttempt(ctx, login, account));
   if (started.kind === 'started') return started.approval;
   if (started.kind === 'noDevice') {
