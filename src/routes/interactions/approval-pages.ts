@@ -64,7 +64,7 @@ const SSE_RETRY_MS = 2_000;
 export function approvalEvents(deps: InteractionDeps): Middleware {
   return async function approvalEvents(ctx: Context) {
     // The outcome needs the login's approval only: the account is not loaded.
-    const approvalId = (await loadLogin(ctx, deps))?.approvalId;
+    const approvalId = (await loadLogin(ctx, deps))?.login.approvalId;
     if (!approvalId) return;
     let onMessage: () => void = () => undefined;
     // Listening first, then one read: a decision in between is in the read, one after it is a message.
@@ -122,7 +122,7 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
 export function approvalStatus(deps: InteractionDeps): Middleware {
   return async function approvalStatus(ctx) {
     // The outcome needs the login's approval only: the account is not loaded.
-    const approvalId = (await loadLogin(ctx, deps))?.approvalId;
+    const approvalId = (await loadLogin(ctx, deps))?.login.approvalId;
     if (!approvalId) return;
     ctx.set('Cache-Control', 'no-store');
     let status = await currentStatus(deps, approvalId);
@@ -198,9 +198,9 @@ export function finishApproved(deps: InteractionDeps): Middleware {
   return async function finishApproved(ctx) {
     const loaded = await loadPending(ctx, deps);
     if (!loaded) return;
-    const { login, account } = loaded;
+    const { details, login, account } = loaded;
     const proof = await deps.factors.app.complete(loginAttempt(ctx, login, account));
     if (!proof) return ctx.redirect(`/interaction/${login.uid}/approval`);
-    await completeLogin(ctx, deps, login, account, proof);
+    await completeLogin(ctx, deps, details, login, account, proof);
   };
 }

@@ -7,6 +7,7 @@ import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
 import type { NextStep } from '../../services/second-factor/login-flow.js';
 import type { Approval } from '../../services/approval-record.js';
+import type { InteractionDetails } from './load-interaction.js';
 import { platformOf } from '../../services/user-agent-summary.js';
 import { webappMessages } from '../../i18n/webapp-messages.js';
 import { translate } from '../../i18n/messages.js';
@@ -15,9 +16,9 @@ import { translate } from '../../i18n/messages.js';
 const PAGES: Record<Exclude<NextStep['step'], 'done'>, string> = { mobileChange: '/mobile', app: '/approval', sms: '/sms', noDevice: '/second-factor' };
 
 /** After the password (or the mobile-number step): finishes a remembered browser's login, else redirects to the next page. */
-export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account): Promise<void> {
+export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account): Promise<void> {
   const next = await deps.flow.afterPassword(login, account, deps.rememberedBrowsers.token(ctx, account.id));
-  if (next.step === 'done') return completeLogin(ctx, deps, login, account, next.proof);
+  if (next.step === 'done') return completeLogin(ctx, deps, details, login, account, next.proof);
   ctx.redirect(`/interaction/${login.uid}${PAGES[next.step]}`);
 }
 

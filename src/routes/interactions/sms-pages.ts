@@ -4,6 +4,7 @@
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
 import { loadPending, loginAttempt } from './load-pending.js';
+import type { InteractionDetails } from './load-interaction.js';
 import { completeLogin } from './finish-login.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
@@ -38,10 +39,10 @@ async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogi
 }
 
 /** Loads the login and refuses (403) accounts that may not use SMS or have no number on file. */
-async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ login: PendingLogin; account: Account & { mobile: string } } | null> {
+async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ details: InteractionDetails; login: PendingLogin; account: Account & { mobile: string } } | null> {
   const loaded = await loadPending(ctx, deps);
   if (!loaded) return null;
-  const { login, account } = loaded;
+  const { details, login, account } = loaded;
   if (!deps.factors.sms.available(account)) {
     ctx.status = 403;
     ctx.body = await deps.render('interactions/sms', ctx.state.page, {
@@ -52,7 +53,7 @@ async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ logi
     });
     return null;
   }
-  return { login, account: account as Account & { mobile: string } };
+  return { details, login, account: account as Account & { mobile: string } };
 }
 
 /** GET /interaction/:uid/sms — on the first view sends a code, then asks for it. */
@@ -101,6 +102,6 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
       return ctx.redirect(`/interaction/${login.uid}/sms`);
     }
     // The right code also proved the number on file (phone_number_verified).
-    await completeLogin(ctx, deps, login, account, proof);
+    await completeLogin(ctx, deps, loaded.details, login, account, proof);
   };
 }

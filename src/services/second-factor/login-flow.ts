@@ -44,14 +44,16 @@ export class LoginFlow {
    * fresh second factor. Every step but `done` stores the login (its page loads it); `done` leaves the store alone.
    */
   async afterPassword(login: PendingLogin, account: Account, rememberedToken: string | undefined): Promise<NextStep> {
-    if (!login.mobileChangeAsked && (await this.deps.mobileChangePending?.(account.id))) {
+    // Both questions are asked at once (one round trip); the mobile-number step wins over a remembered browser.
+    const [mobileChange, proof] = await Promise.all([
+      login.mobileChangeAsked ? false : (this.deps.mobileChangePending?.(account.id) ?? false),
+      login.freshSecondFactor ? null : this.deps.remembered.complete({ account }, rememberedToken),
+    ]);
+    if (mobileChange) {
       await this.deps.pending.save(login);
       return { step: 'mobileChange' };
     }
-    if (!login.freshSecondFactor) {
-      const proof = await this.deps.remembered.complete({ account }, rememberedToken);
-      if (proof) return { step: 'done', proof };
-    }
+    if (proof) return { step: 'done', proof };
     await this.deps.pending.save(login);
     return { step: await this.factorStep(account) };
   }
