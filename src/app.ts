@@ -35,6 +35,8 @@ import { ACCOUNT_CLIENT_ID } from './config/account-client.js';
 import { providerPaths } from './provider/provider-paths.js';
 import { AppError } from './shared/errors.js';
 import type { InteractionDeps } from './routes/interactions/interaction-deps.js';
+import { buildSecondFactor } from './services/second-factor/index.js';
+import type { Account } from './stores/account-store.js';
 import { BROKER_CLIENT_ID } from './config/broker-client.js';
 import { BROKER_API_SCOPE } from './routes/broker/index.js';
 import { brokerPageRoutes } from './routes/broker/broker-pages.js';
@@ -95,34 +97,41 @@ export function buildApp(c: Container): BuiltApp {
   app.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
+  const clientName = async (clientId: string) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId);
+  const smsAllowed = (account: Account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers;
+  const acr = { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor };
+  const secondFactor = buildSecondFactor({
+    approvals: c.approvals, devices: c.devices, pending: c.pending, smsCodes: c.smsCodes, accounts: c.accounts, rememberedBrowsers: c.rememberedBrowsers,
+    clock: c.clock, acr, smsAllowed, clientName, log: c.logger,
+    mobileChangePending: async (accountId) => (await c.broker.mobileChange.pendingFor(accountId)) !== null,
+  });
   const interactionDeps: InteractionDeps = {
     provider: c.provider,
     accounts: c.accounts,
-    devices: c.devices,
     login: c.login,
     pending: c.pending,
     approvals: c.approvals,
     rememberedBrowsers: rememberedBrowserCookies(c.rememberedBrowsers),
     render: c.render,
     clock: c.clock,
-    acr: { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor },
+    acr,
     metrics: c.metrics,
     enrolUrl: (account) => `${c.config.issuer}/ident/?enrol=${encodeURIComponent(account.accessNumber)}`,
     qrSvg: (text) => QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
     storeLinks: { appStore: c.config.appStoreUrl, playStore: c.config.playStoreUrl },
-    smsAllowed: (account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers,
+    smsAllowed,
     smsCodes: c.smsCodes,
     drain: readiness,
-    clientName: async (clientId) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId),
+    clientName,
     clientRoles: c.clientRoles,
-    mobileChangePending: async (accountId) => (await c.broker.mobileChange.pendingFor(accountId)) !== null,
+    ...secondFactor,
   };
   const interactions = interactionRoutes(interactionDeps, forms, loginMobileStep({ mobileChange: c.broker.mobileChange, render: c.render, interaction: interactionDeps }, forms));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
 
   const ident = identRoutes(
-    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: c.config.enrolmentCodeDigits, webauthn: c.webauthn },
+    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: c.config.enrolmentCodeDigits, answers: c.deviceAnswers },
     [noCache(), body()],
   );
   app.use(ident.routes());

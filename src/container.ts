@@ -50,6 +50,9 @@ import { createWebPushChannel } from './channels/web-push-channel.js';
 import type { PushChannel } from './channels/push-channel.js';
 import { ApprovalService } from './services/approval-service.js';
 import { DeviceAuth } from './services/device-auth.js';
+import { backgroundTasks, type BackgroundTasks } from './shared/background-tasks.js';
+import { DeviceKeyAnswerVerifier } from './services/second-factor/verifiers/device-key-answer.js';
+import { WebAuthnAnswerVerifier } from './services/second-factor/verifiers/webauthn-answer.js';
 import { DeviceService } from './services/device-service.js';
 import { activationCodeSettings, EnrolmentService } from './services/enrolment-service.js';
 import { RememberedBrowserService } from './services/remembered-browsers.js';
@@ -99,7 +102,11 @@ export interface Container {
   smsSettlement: LedgerRecordingSmsChannel;
   push: PushChannel;
   approvals: ApprovalService;
+  /** Work requests start and do not wait for (push rounds); close() drains it, tests may too. */
+  tasks: BackgroundTasks;
   deviceAuth: DeviceAuth;
+  /** One verifier per kind of device answer (device-key JWS, WebAuthn assertion). */
+  deviceAnswers: { deviceKey: DeviceKeyAnswerVerifier; webauthn: WebAuthnAnswerVerifier };
   deviceService: DeviceService;
   enrolment: EnrolmentService;
   /** The web app's WebAuthn relying party (rpID = the issuer's hostname). */
@@ -265,7 +272,10 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     allowEndpoint: (endpoint) => pushEndpoints.allows(endpoint),
   });
   const rememberedBrowsers = new RememberedBrowserService({ kv, clock, random, log: logger });
+  const tasks = backgroundTasks(logger);
   const approvals = new ApprovalService({
+    tasks,
+    log: logger,
     kv,
     bus,
     devices,
@@ -303,6 +313,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     },
   });
   const webauthn = WebAuthnRp.forIssuer(config.issuer);
+  const deviceAnswers = { deviceKey: new DeviceKeyAnswerVerifier({ deviceAuth }), webauthn: new WebAuthnAnswerVerifier({ approvals, webauthn, devices: deviceService }) };
   // One one-time-code service for every SMS code (login, activation, password, mobile change), numbers per purpose.
   const codes = new PurposeCodeService({ kv, sms, clock, random, purposes: { activation: activationCodeSettings(config) } });
   const enrolment = new EnrolmentService({ accounts, devices, login, codes, audit, kv, clock, random, webauthn, pushEndpoints });
@@ -386,7 +397,9 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     smsSettlement,
     push,
     approvals,
+    tasks,
     deviceAuth,
+    deviceAnswers,
     deviceService,
     enrolment,
     webauthn,
@@ -403,6 +416,7 @@ export async function buildContainer(config: Config, overrides: ContainerOverrid
     embedded: !config.redisUrl && !config.redisClusterNodes && !config.mongodbUri,
     async close() {
       await backchannelLogout.idle();
+      await tasks.drain();
       for (const close of closers.reverse()) await close().catch(() => undefined);
     },
   };

@@ -108,7 +108,7 @@ export function loginMobileStep(deps: MobileConfirmDeps & { interaction: Interac
       if (!loaded) return;
       loaded.login.mobileChangeAsked = true;
       const account = (await deps.interaction.accounts.findById(loaded.account.id)) ?? loaded.account;
-      await continueAfterPassword(ctx, deps.interaction, loaded.login, account);
+      await continueAfterPassword(ctx, deps.interaction, loaded.details, loaded.login, account);
     };
     router.get('/mobile/continue', ...forms, proceed);
     router.post('/mobile/later', ...forms, proceed);

@@ -1,5 +1,6 @@
 // The approval request (APR-1) and the canonical form whose hash a WebAuthn decision must sign (APR-4).
 import { createHash } from 'node:crypto';
+import { AppError } from '../shared/errors.js';
 
 export type NumberMode = 'off' | 'pick' | 'type';
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
@@ -58,4 +59,10 @@ export function decisionChallenge(
   const answer = decision === 'deny' && notMe ? 'deny-not-me' : decision;
   const canonical = JSON.stringify(['financeident-approval-v1', a.id, a.accountId, a.clientId, a.createdAt, a.expiresAt, answer, number ?? '']);
   return createHash('sha256').update(canonical).digest();
+}
+
+/** Throws approval.expired (410) or approval.alreadyDecided (409) unless the approval still waits for its answer. */
+export function assertAnswerable(a: Pick<Approval, 'status'>): void {
+  if (a.status === 'expired') throw new AppError('approval.expired', 410);
+  if (a.status !== 'pending') throw new AppError('approval.alreadyDecided', 409);
 }

@@ -1,12 +1,15 @@
 // financeIDENT approvals (APR-1…7): one per login, pushed to every device, exactly one accepted answer.
 import type { Clock } from '../shared/clock.js';
-import { AppError, type ErrorCode } from '../shared/errors.js';
+import { AppError, isAppError, type ErrorCode } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { Device, DeviceStore } from '../stores/device-store.js';
 import type { EventBus, KvStore } from '../stores/kv-store.js';
 import type { PushChannel } from '../channels/push-channel.js';
 import type { Approval, ApprovalOutcome, NumberMode } from './approval-record.js';
+import type { BackgroundTasks, TaskLog } from '../shared/background-tasks.js';
+import type { VerifiedAnswer } from './second-factor/verifiers/verified-answer.js';
+import { pushApproval } from './approval-push.js';
 
 export interface ApprovalSettings {
   ttlMs: number;
@@ -33,6 +36,10 @@ export interface ApprovalDeps {
   channelPrefix: string;
   /** APR-6: called after a "this wasn't me" (ends remembered browsers, alerts), as configured. */
   onNotMe?: (accountId: string) => Promise<void>;
+  /** Runs the push round a request does not wait for (APR-2); shutdown and tests drain it. */
+  tasks: BackgroundTasks;
+  /** Where a swallowed store failure is reported. */
+  log?: TaskLog;
 }
 
 export interface NewApproval {
@@ -49,9 +56,6 @@ const KEEP_AFTER_EXPIRY_MS = 10 * 60 * 1000;
 const HOUR = 3600 * 1000;
 
 export class ApprovalService {
-  /** The latest push round, for tests and graceful shutdown to await. */
-  pushing: Promise<void> = Promise.resolve();
-
   constructor(private readonly deps: ApprovalDeps) {}
 
   private recordKey = (id: string) => `approval:${id}`;
@@ -70,7 +74,7 @@ export class ApprovalService {
    * slot among `maxOpenPerAccount` open ones (ended by a decision or the expiry), then the hourly counter (INCR
    * before the check). Throws approval.tooManyOpen or approval.tooMany (429).
    */
-  async create(input: NewApproval): Promise<Approval> {
+  async create(input: NewApproval, known: { devices?: Device[] } = {}): Promise<Approval> {
     const { kv, clock, random, settings } = this.deps;
     const now = clock.now();
     const id = `apr_${random.token(18)}`;
@@ -112,12 +116,15 @@ export class ApprovalService {
       choices,
       status: 'pending',
     };
-    await kv.set(this.recordKey(approval.id), JSON.stringify(approval), settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
-    await kv.sadd(this.openKey(input.accountId), approval.id, settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
-    await this.deps.audit.append({ at: now, type: 'approval.created', accountId: input.accountId, ip: input.ip, details: { approvalId: approval.id, clientId: input.clientId } });
+    // Independent writes, sent together (one round trip on a pipelining client).
+    await Promise.all([
+      kv.set(this.recordKey(approval.id), JSON.stringify(approval), settings.ttlMs + KEEP_AFTER_EXPIRY_MS),
+      kv.sadd(this.openKey(input.accountId), approval.id, settings.ttlMs + KEEP_AFTER_EXPIRY_MS),
+      this.deps.audit.append({ at: now, type: 'approval.created', accountId: input.accountId, ip: input.ip, details: { approvalId: approval.id, clientId: input.clientId } }),
+    ]);
     this.deps.metrics.approvalOutcome('created');
     // Push is only a wake-up call (APR-2): the login never waits for it, the app can always list.
-    this.pushing = this.pushToDevices(approval).catch(() => undefined);
+    this.deps.tasks.run('approval.push', () => this.pushToDevices(approval, known.devices));
     return approval;
   }
 
@@ -136,13 +143,47 @@ export class ApprovalService {
 
   /** The approval with its current status (decided, expired or pending); null when unknown. */
   async get(id: string): Promise<Approval | null> {
-    if (!/^apr_[A-Za-z0-9_-]{10,40}$/.test(id)) return null;
+    return (await this.state(id)).approval;
+  }
+
+  /**
+   * The approval with its current status and its one answer, read together (both keys in the same tick, so one
+   * round trip on a pipelining client): `{approval: null, outcome: null}` when unknown.
+   */
+  async state(id: string): Promise<{ approval: Approval | null; outcome: ApprovalOutcome | null }> {
+    if (!/^apr_[A-Za-z0-9_-]{10,40}$/.test(id)) return { approval: null, outcome: null };
     const [raw, outcomeRaw] = await Promise.all([this.deps.kv.get(this.recordKey(id)), this.deps.kv.get(this.outcomeKey(id))]);
-    if (!raw) return null;
+    if (!raw) return { approval: null, outcome: null };
     const approval = JSON.parse(raw) as Approval;
-    if (outcomeRaw) approval.status = (JSON.parse(outcomeRaw) as ApprovalOutcome).status;
+    const outcome = outcomeRaw ? (JSON.parse(outcomeRaw) as ApprovalOutcome) : null;
+    if (outcome) approval.status = outcome.status;
     else if (this.deps.clock.now() >= approval.expiresAt) approval.status = 'expired';
-    return approval;
+    return { approval, outcome };
+  }
+
+  /**
+   * Accepts one verified device answer (APR-4): whoever signed it was checked by its verifier; this records it as
+   * the approval's one decision (see `decide`). A wrong number denies and throws approval.wrongNumber (422).
+   */
+  accept(answer: VerifiedAnswer, ip: string): Promise<Approval> {
+    return this.decide({
+      approvalId: answer.approvalId,
+      device: answer.device,
+      status: answer.decision === 'approve' ? 'approved' : 'denied',
+      method: answer.method,
+      number: answer.number,
+      notMe: answer.notMe,
+      ip,
+      ...(answer.approval ? { known: answer.approval } : {}),
+    });
+  }
+
+  /** The user cancelled on the waiting page: the approval ends as cancelled (a decided one stays as it is). */
+  async cancel(approvalId: string, ip: string): Promise<void> {
+    // Already answered or expired (an AppError) is expected: the login ends either way. Anything else is reported.
+    await this.decide({ approvalId, device: null, status: 'cancelled', method: null, ip }).catch((err: unknown) => {
+      if (!isAppError(err)) this.deps.log?.warn({ err: (err as Error)?.message, approvalId }, 'approval not marked cancelled; the login ends anyway');
+    });
   }
 
   async outcome(id: string): Promise<ApprovalOutcome | null> {
@@ -174,9 +215,11 @@ export class ApprovalService {
     number?: string | null;
     notMe?: boolean;
     ip: string;
+    /** The record as the answer's verifier read it (the challenge it signed): saves a second read; its status is rechecked. */
+    known?: Approval;
   }): Promise<Approval> {
     const { kv, clock, audit } = this.deps;
-    const approval = await this.get(input.approvalId);
+    const approval = input.known?.id === input.approvalId ? this.refreshed(input.known) : await this.get(input.approvalId);
     const refuse = async (code: ErrorCode, status: number) => {
       await audit.append({
         at: clock.now(),
@@ -222,6 +265,11 @@ export class ApprovalService {
     return { ...approval, status };
   }
 
+  /** A record read moments ago, with the expiry applied now (a decision meanwhile is caught by the one-answer SET NX). */
+  private refreshed(known: Approval): Approval {
+    return known.status === 'pending' && this.deps.clock.now() >= known.expiresAt ? { ...known, status: 'expired' } : known;
+  }
+
   /** Pushes the approval again (the user asked for it), with a cool-down and a cap. */
   async resend(approval: Approval): Promise<void> {
     const { kv, settings } = this.deps;
@@ -239,23 +287,7 @@ export class ApprovalService {
     return this.deps.bus.subscribe(this.channel(id), onChange);
   }
 
-  private async pushToDevices(approval: Approval): Promise<void> {
-    const devices = await this.deps.devices.listByAccount(approval.accountId);
-    const ttlSeconds = Math.max(1, Math.floor((approval.expiresAt - this.deps.clock.now()) / 1000));
-    await Promise.all(
-      devices
-        .filter((d) => d.pushSubscription)
-        .map(async (device) => {
-          const outcome = await this.deps.push.send({
-            subscription: device.pushSubscription!,
-            payload: { type: 'approval', approvalId: approval.id, accountId: approval.accountId, clientName: approval.clientName, expiresAt: approval.expiresAt },
-            ttlSeconds,
-            urgency: 'high',
-            topic: approval.id.slice(4, 36).replace(/[^A-Za-z0-9_-]/g, ''),
-          });
-          this.deps.metrics.pushSent(outcome);
-          if (outcome === 'gone') await this.deps.devices.update(device.id, { pushSubscription: null });
-        }),
-    );
+  private pushToDevices(approval: Approval, devices?: Device[]): Promise<void> {
+    return pushApproval(this.deps, approval, devices);
   }
 }

@@ -1,8 +1,6 @@
 // The state of one hosted login between the password and the finish, bound to the provider's interaction uid.
 import type { KvStore } from '../stores/kv-store.js';
 
-export type SecondFactorMethod = 'hwk' | 'webauthn' | 'sms' | 'remembered';
-
 export interface PendingLogin {
   uid: string;
   accountId: string;
@@ -12,8 +10,6 @@ export interface PendingLogin {
   freshSecondFactor: boolean;
   /** The open financeIDENT approval of this login, if any. */
   approvalId?: string;
-  /** Set once the second factor succeeded (or a remembered browser stood in for it). */
-  secondFactor?: { method: SecondFactorMethod; at: number };
   /** The missing-email notice was dismissed. */
   emailNoticeDismissed?: boolean;
   /** The owner was asked to confirm a new mobile number (ACC-3) in this login. */

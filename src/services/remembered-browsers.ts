@@ -34,8 +34,7 @@ export class RememberedBrowserService {
     const now = this.deps.clock.now();
     const ttl = intervalDays * DAY;
     const record: RememberedBrowser = { id, accountId, browser, createdAt: now, lastUsedAt: now, expiresAt: now + ttl };
-    await this.deps.kv.set(this.key(accountId, id), JSON.stringify(record), ttl);
-    await this.deps.kv.sadd(this.indexKey(accountId), id, ttl);
+    await Promise.all([this.deps.kv.set(this.key(accountId, id), JSON.stringify(record), ttl), this.deps.kv.sadd(this.indexKey(accountId), id, ttl)]);
     return token;
   }
 

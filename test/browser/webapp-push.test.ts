@@ -73,7 +73,7 @@ describe('financeIDENT web app: Web Push', () => {
     const started = await rp.start();
     const waiting = await passwordLogin(new Browser(), rp, started, '200003', 'Demo-Passwort-2026');
     expect(waiting.url).toMatch(/\/approval$/);
-    await idp.container.approvals.pushing;
+    await idp.container.tasks.drain();
     const [approval] = await idp.container.approvals.listPending(account.id);
 
     const received = push.received(subscriber.id);

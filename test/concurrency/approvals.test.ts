@@ -30,13 +30,14 @@ async function pastPassword(idp: TestIdp, loginId: string, n: number): Promise<{
   return logins;
 }
 
-/** Opens the second-factor step of every login at once: 'approval' (a request was created) or the refusal status. */
+/** Opens the second-factor step of every login at once: 'approval' (a request was created: its waiting page) or the refusal status. */
 async function secondFactorsAtOnce(logins: { browser: Browser; url: string }[]): Promise<string[]> {
   return Promise.all(
     logins.map(async ({ browser, url }) => {
       const response = await browser.request(url);
       await response.arrayBuffer();
-      return /\/approval$/.test(response.headers.get('location') ?? '') ? 'approval' : String(response.status);
+      const waiting = response.status === 200 && /\/approval$/.test(new URL(url).pathname);
+      return waiting || /\/approval$/.test(response.headers.get('location') ?? '') ? 'approval' : String(response.status);
     }),
   );
 }

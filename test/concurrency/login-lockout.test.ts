@@ -37,7 +37,7 @@ async function openLogins(idp: TestIdp, n: number, clientId = 'financecloud'): P
 async function submit(login: OpenLogin, loginId: string, password: string): Promise<string> {
   let response = await login.browser.request(login.action, { method: 'POST', form: { ...login.fields, loginId, password } });
   await response.arrayBuffer();
-  if (response.status === 302 && /\/second-factor$/.test(response.headers.get('location') ?? '')) return 'secondFactor';
+  if (response.status === 302 && /\/(second-factor|approval|sms)$/.test(response.headers.get('location') ?? '')) return 'secondFactor';
   if (response.status === 303) {
     response = await login.browser.request(new URL(response.headers.get('location')!, login.action).toString());
     await response.arrayBuffer();

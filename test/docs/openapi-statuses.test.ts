@@ -43,7 +43,7 @@ interface Operation {
 
 function operations(): Operation[] {
   const c = idp.container;
-  const router = identRoutes({ enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, webauthn: c.webauthn }, []);
+  const router = identRoutes({ enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, answers: c.deviceAnswers }, []);
   const out: Operation[] = [];
   for (const layer of router.stack) {
     for (const method of layer.methods) if (method !== 'HEAD') out.push({ method, path: String(layer.path).replace(/:(\w+)/g, '{$1}') });

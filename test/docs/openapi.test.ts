@@ -89,7 +89,7 @@ describe('docs/openapi/ident-api.yaml', () => {
 
   it('documents exactly the routes of the device API', () => {
     const c = idp.container;
-    const router = identRoutes({ enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, webauthn: c.webauthn }, []);
+    const router = identRoutes({ enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, answers: c.deviceAnswers }, []);
     const routed = new Set<string>();
     for (const layer of router.stack) {
       for (const method of layer.methods) {

@@ -26,7 +26,7 @@ async function passwordUpToWaiting(loginId: string) {
   const browser = new Browser();
   const waiting = await passwordLogin(browser, rp, await rp.start(), loginId, 'Demo-Passwort-2026');
   expect(waiting.url).toMatch(/\/interaction\/[^/]+\/approval$/);
-  await idp.container.approvals.pushing;
+  await idp.container.tasks.drain();
   const uid = /\/interaction\/([^/]+)\/approval$/.exec(waiting.url)![1]!;
   const approvalId = (await idp.container.pending.get(uid))!.approvalId!;
   return { waiting, approvalId, number: shownNumber(waiting.html) };

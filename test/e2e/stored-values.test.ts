@@ -150,7 +150,7 @@ describe('stored now, trusted later', () => {
 
     const waiting = await passwordLogin(new Browser(), rp, await rp.start(), '200001', 'Demo-Passwort-2026');
     expect(waiting.url).toMatch(/\/approval$/);
-    await idp.container.approvals.pushing;
+    await idp.container.tasks.drain();
     expect(push.received(internal.id)).toHaveLength(0);
     expect(push.received(allowed.id).length).toBeGreaterThanOrEqual(1);
   });

@@ -3,8 +3,9 @@ import type { ApprovalService } from '../../services/approval-service.js';
 import type { DeviceAuth } from '../../services/device-auth.js';
 import type { DeviceService } from '../../services/device-service.js';
 import type { EnrolmentService } from '../../services/enrolment-service.js';
-import type { WebAuthnRp } from '../../services/webauthn.js';
 import type { AccountStore } from '../../stores/account-store.js';
+import type { DeviceKeyAnswerVerifier } from '../../services/second-factor/verifiers/device-key-answer.js';
+import type { WebAuthnAnswerVerifier } from '../../services/second-factor/verifiers/webauthn-answer.js';
 
 export interface IdentDeps {
   enrolment: EnrolmentService;
@@ -13,6 +14,6 @@ export interface IdentDeps {
   devices: DeviceService;
   accounts: AccountStore;
   codeDigits: number;
-  /** The web app's WebAuthn relying party. */
-  webauthn: WebAuthnRp;
+  /** One verifier per kind of device answer (APR-4). */
+  answers: { deviceKey: DeviceKeyAnswerVerifier; webauthn: WebAuthnAnswerVerifier };
 }

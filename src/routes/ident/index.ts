@@ -3,8 +3,8 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { approvalForDevice, decisionChallenge, type Approval } from '../../services/approval-record.js';
-import { DECISION_TOKEN_TYP, DEVICE_TOKEN_TYP } from '../../services/device-auth.js';
+import { approvalForDevice } from '../../services/approval-record.js';
+import { DEVICE_TOKEN_TYP } from '../../services/device-auth.js';
 import { PLATFORMS } from '../../stores/device-store.js';
 import { AppError } from '../../shared/errors.js';
 import type { IdentDeps } from './ident-deps.js';
@@ -65,12 +65,6 @@ const webauthnDecisionSchema = z.object({
     .loose(),
 });
 const decisionSchema = z.object({ token: z.string().min(20).max(4096) });
-const decisionPayload = z.object({
-  approvalId: z.string(),
-  decision: z.enum(['approve', 'deny']),
-  number: z.string().max(10).nullable().optional(),
-  notMe: z.boolean().optional(),
-});
 
 export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
   const router = new Router({ prefix: '/ident/api' });
@@ -118,64 +112,28 @@ export function identRoutes(deps: IdentDeps, json: Middleware[]): Router {
     ctx.body = { approvals: pending.map(approvalForDevice) };
   });
 
+  // Each kind of answer is verified by its own verifier; the approval service accepts the verified answer once.
   router.post('/approvals/:id/decision', ...json, async (ctx) => {
     const { token } = validBody(ctx, decisionSchema);
-    const { device, payload } = await deps.deviceAuth.verify(token, DECISION_TOKEN_TYP);
-    const parsed = decisionPayload.safeParse(payload);
-    if (!parsed.success || parsed.data.approvalId !== ctx.params.id) throw new AppError('device.tokenInvalid', 401);
-    const answer = parsed.data;
-    const approval = await deps.approvals.decide({
-      approvalId: answer.approvalId,
-      device,
-      status: answer.decision === 'approve' ? 'approved' : 'denied',
-      method: 'hwk',
-      number: answer.number ?? null,
-      notMe: answer.notMe ?? false,
-      ip: ctx.ip,
-    });
+    const answer = await deps.answers.deviceKey.verify(token, ctx.params.id!);
+    const approval = await deps.approvals.accept(answer, ctx.ip);
     ctx.body = { id: approval.id, status: approval.status };
   });
-
-  /** The approval a web-app device may answer with WebAuthn: of its account, and the device has a credential. */
-  async function webauthnApproval(id: string, deviceAccountId: string, hasCredential: boolean): Promise<Approval> {
-    const approval = await deps.approvals.get(id);
-    if (!approval || approval.accountId !== deviceAccountId) throw new AppError('approval.notFound', 404);
-    if (!hasCredential) throw new AppError('webauthn.notRegistered', 409);
-    return approval;
-  }
 
   router.get('/approvals/:id/webauthn-options', ...json, async (ctx) => {
     const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
     const parsed = webauthnDecisionQuery.safeParse(ctx.query);
     if (!parsed.success) throw new AppError('api.invalidBody', 400, { field: parsed.error.issues[0]?.path.join('.') || '(query)' });
-    const approval = await webauthnApproval(ctx.params.id!, device.accountId, device.webauthn !== null);
-    if (approval.status === 'expired') throw new AppError('approval.expired', 410);
-    if (approval.status !== 'pending') throw new AppError('approval.alreadyDecided', 409);
-    const number = parsed.data.decision === 'approve' ? (parsed.data.number ?? null) : null;
-    // The challenge is the hash of this approval and this answer, as raw bytes (APR-4).
-    const notMe = parsed.data.notMe === '1' || parsed.data.notMe === 'true';
-    ctx.body = await deps.webauthn.authenticationOptions(device.webauthn!, decisionChallenge(approval, parsed.data.decision, number, notMe));
+    const { decision, number, notMe } = parsed.data;
+    ctx.body = await deps.answers.webauthn.options(device, ctx.params.id!, { decision, number: number ?? null, notMe: notMe === '1' || notMe === 'true' });
   });
 
   router.post('/approvals/:id/webauthn-decision', ...json, async (ctx) => {
     const { device } = await deps.deviceAuth.verify(deviceToken(ctx), DEVICE_TOKEN_TYP);
     const body = validBody(ctx, webauthnDecisionSchema);
-    const approval = await webauthnApproval(ctx.params.id!, device.accountId, device.webauthn !== null);
-    const number = body.decision === 'approve' ? (body.number ?? null) : null;
-    const assertion = body.assertion as unknown as AuthenticationResponseJSON;
-    const notMe = body.decision === 'deny' && (body.notMe ?? false);
-    // The signed challenge covers "this wasn't me" too, so a signed plain deny cannot be turned into one (or back).
-    const counter = await deps.webauthn.verifyAssertion(assertion, device.webauthn!, decisionChallenge(approval, body.decision, number, notMe));
-    await deps.devices.recordWebAuthnUse(device.id, counter);
-    const decided = await deps.approvals.decide({
-      approvalId: approval.id,
-      device,
-      status: body.decision === 'approve' ? 'approved' : 'denied',
-      method: 'webauthn',
-      number,
-      notMe,
-      ip: ctx.ip,
-    });
+    const choice = { decision: body.decision, number: body.number ?? null, notMe: body.notMe ?? false };
+    const answer = await deps.answers.webauthn.verify(device, ctx.params.id!, choice, body.assertion as unknown as AuthenticationResponseJSON);
+    const decided = await deps.approvals.accept(answer, ctx.ip);
     ctx.body = { id: decided.id, status: decided.status };
   });
 

@@ -2,19 +2,14 @@
 import type { Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
 import { loadInteraction } from './load-interaction.js';
+import { finishInteraction } from './finish-interaction.js';
 
 /** A middleware that drops the pending login and sends the relying party `access_denied` with `description`. */
 export function denyLogin(deps: InteractionDeps, description: string): Middleware {
   return async function denyLogin(ctx) {
     const details = await loadInteraction(deps.provider, ctx);
     await deps.pending.delete(details.uid);
-    ctx.respond = false;
-    await deps.provider.interactionFinished(
-      ctx.req,
-      ctx.res,
-      { error: 'access_denied', error_description: description },
-      { mergeWithLastSubmission: false },
-    );
+    await finishInteraction(ctx, details, { error: 'access_denied', error_description: description });
   };
 }
 

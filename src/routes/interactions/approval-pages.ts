@@ -2,40 +2,44 @@
 import { PassThrough } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
-import { loadPending } from './load-pending.js';
-import { finishLogin } from './finish-login.js';
-import { startSecondFactor } from './second-factor.js';
+import { loadLogin, loadPending, loginAttempt } from './load-pending.js';
+import { completeLogin } from './finish-login.js';
+import { startApp } from './second-factor.js';
 import { hasMessage, translate } from '../../i18n/messages.js';
 import { isAppError } from '../../shared/errors.js';
-import { requestLogger } from '../../middleware/koa-request-log.js';
+import type { Approval, ApprovalOutcome } from '../../services/approval-record.js';
 
 const HEARTBEAT_MS = 15_000;
 /** The notices `?info=` may show after a resend (a fixed list: a URL never picks an arbitrary text). */
 const FLASH = new Set<unknown>(['approval.resent', 'approval.expired', 'approval.resendTooSoon', 'approval.resendLimit', 'approval.tooMany', 'approval.tooManyOpen']);
 const LONG_POLL_MS = 25_000;
 
-export function showSecondFactor(deps: InteractionDeps): Middleware {
-  return async function showSecondFactor(ctx) {
-    const loaded = await loadPending(ctx, deps);
-    if (loaded) await startSecondFactor(ctx, deps, loaded.login, loaded.account);
-  };
-}
-
+/**
+ * GET …/approval — the waiting page. Straight after the password the login has no approval yet: it is started here
+ * (no hop through …/second-factor); a decided or expired approval is shown with its outcome (409).
+ */
 export function showApproval(deps: InteractionDeps): Middleware {
   return async function showApproval(ctx) {
     const loaded = await loadPending(ctx, deps);
     if (!loaded) return;
     const { login, account } = loaded;
-    const approval = login.approvalId ? await deps.approvals.get(login.approvalId) : null;
-    if (!approval) return ctx.redirect(`/interaction/${login.uid}/second-factor`);
+    let approval: Approval | null;
+    let outcome: ApprovalOutcome | null = null;
+    if (login.approvalId) {
+      ({ approval, outcome } = await deps.approvals.state(login.approvalId));
+      if (!approval) return ctx.redirect(`/interaction/${login.uid}/second-factor`);
+    } else {
+      if (deps.flow.pageFor(account) !== 'app') return ctx.redirect(`/interaction/${login.uid}/second-factor`);
+      approval = await startApp(ctx, deps, login, account);
+      if (!approval) return;
+    }
     if (approval.status === 'approved') return ctx.redirect(`/interaction/${login.uid}/finish`);
-    const outcome = approval.status === 'pending' ? null : await deps.approvals.outcome(approval.id);
     ctx.status = approval.status === 'pending' ? 200 : 409;
     ctx.body = await deps.render('interactions/approval', ctx.state.page, {
       uid: login.uid,
       approval,
       secondsLeft: Math.max(0, Math.round((approval.expiresAt - deps.clock.now()) / 1000)),
-      outcome,
+      outcome: approval.status === 'pending' ? null : outcome,
       smsAllowed: deps.smsAllowed(account),
       showEmailNotice: !account.email && !login.emailNoticeDismissed,
       flash: hasMessage(ctx.query.info) && FLASH.has(ctx.query.info) ? translate(ctx.state.page.lang, ctx.query.info) : null,
@@ -59,20 +63,21 @@ const SSE_RETRY_MS = 2_000;
  */
 export function approvalEvents(deps: InteractionDeps): Middleware {
   return async function approvalEvents(ctx: Context) {
-    const loaded = await loadPending(ctx, deps);
-    if (!loaded?.login.approvalId) return;
-    const approvalId = loaded.login.approvalId;
-    const approval = await deps.approvals.get(approvalId);
-    if (!approval) return;
+    // The outcome needs the login's approval only: the account is not loaded.
+    const approvalId = (await loadLogin(ctx, deps))?.login.approvalId;
+    if (!approvalId) return;
     let onMessage: () => void = () => undefined;
+    // Listening first, then one read: a decision in between is in the read, one after it is a message.
     const unsubscribe = await deps.approvals.subscribe(approvalId, () => onMessage());
-    let initial: string;
+    let approval;
     try {
-      initial = await currentStatus(deps, approvalId);
+      approval = await deps.approvals.get(approvalId);
     } catch (e) {
       await unsubscribe().catch(() => undefined);
       throw e;
     }
+    if (!approval) return void (await unsubscribe().catch(() => undefined));
+    const initial: string = approval.status;
 
     const stream = new PassThrough();
     ctx.req.socket.setTimeout(0);
@@ -116,9 +121,9 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
  */
 export function approvalStatus(deps: InteractionDeps): Middleware {
   return async function approvalStatus(ctx) {
-    const loaded = await loadPending(ctx, deps);
-    if (!loaded?.login.approvalId) return;
-    const approvalId = loaded.login.approvalId;
+    // The outcome needs the login's approval only: the account is not loaded.
+    const approvalId = (await loadLogin(ctx, deps))?.login.approvalId;
+    if (!approvalId) return;
     ctx.set('Cache-Control', 'no-store');
     let status = await currentStatus(deps, approvalId);
     if (status === 'pending' && ctx.query.wait && !deps.drain?.draining) {
@@ -173,12 +178,7 @@ export function cancelApproval(deps: InteractionDeps): Middleware {
   return async function cancelApproval(ctx) {
     const loaded = await loadPending(ctx, deps);
     if (!loaded) return;
-    if (loaded.login.approvalId) {
-      // Already answered or expired (an AppError) is expected: the login ends either way. Anything else is logged.
-      await deps.approvals.decide({ approvalId: loaded.login.approvalId, device: null, status: 'cancelled', method: null, ip: ctx.ip }).catch((err: unknown) => {
-        if (!isAppError(err)) requestLogger(ctx)?.warn({ err: (err as Error)?.message }, 'approval not marked cancelled; the login ends anyway');
-      });
-    }
+    if (loaded.login.approvalId) await deps.approvals.cancel(loaded.login.approvalId, ctx.ip);
     ctx.redirect(`/interaction/${loaded.login.uid}/abort`);
   };
 }
@@ -198,15 +198,9 @@ export function finishApproved(deps: InteractionDeps): Middleware {
   return async function finishApproved(ctx) {
     const loaded = await loadPending(ctx, deps);
     if (!loaded) return;
-    const { login, account } = loaded;
-    if (login.secondFactor && login.secondFactor.method !== 'remembered') return finishLogin(ctx, deps, login);
-    const approval = login.approvalId ? await deps.approvals.get(login.approvalId) : null;
-    if (!approval || approval.accountId !== account.id || approval.interactionUid !== login.uid || approval.status !== 'approved') {
-      return ctx.redirect(`/interaction/${login.uid}/approval`);
-    }
-    const outcome = await deps.approvals.outcome(approval.id);
-    login.secondFactor = { method: outcome?.method ?? 'hwk', at: outcome?.at ?? deps.clock.now() };
-    await deps.rememberedBrowsers.remember(ctx, account);
-    await finishLogin(ctx, deps, login);
+    const { details, login, account } = loaded;
+    const proof = await deps.factors.app.complete(loginAttempt(ctx, login, account));
+    if (!proof) return ctx.redirect(`/interaction/${login.uid}/approval`);
+    await completeLogin(ctx, deps, details, login, account, proof);
   };
 }

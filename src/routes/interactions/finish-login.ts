@@ -1,35 +1,22 @@
-// Ends a hosted login: tells the provider who logged in, with a truthful acr and amr, and lets it redirect.
+// Ends a hosted login: done → remember the browser → tell the provider who logged in (acr, amr, auth_time from the proof).
 import type { Context } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
 import type { PendingLogin } from '../../services/pending-login.js';
+import type { Account } from '../../stores/account-store.js';
+import type { Proof } from '../../services/second-factor/contract.js';
+import { summariseUserAgent } from '../../services/user-agent-summary.js';
+import type { InteractionDetails } from './load-interaction.js';
+import { finishInteraction } from './finish-interaction.js';
 
-/** amr values (RFC 8176) for each way the second factor was met. */
-const AMR: Record<string, string[]> = {
-  none: ['pwd'],
-  remembered: ['pwd'],
-  hwk: ['pwd', 'mfa', 'hwk'],
-  webauthn: ['pwd', 'mfa', 'hwk', 'user'],
-  sms: ['pwd', 'mfa', 'sms'],
-};
-
-export async function finishLogin(ctx: Context, deps: InteractionDeps, login: PendingLogin): Promise<void> {
-  const method = login.secondFactor?.method ?? 'none';
-  const twoFactor = method !== 'none' && method !== 'remembered';
-  await deps.pending.delete(login.uid);
+/**
+ * The one way a login ends after its second factor: a factor other than the remembered browser itself lets the
+ * browser be remembered (cookie set when the account has an interval), then the provider finishes the login.
+ */
+export async function completeLogin(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account, proof: Proof): Promise<void> {
+  const remember = proof.method === 'remembered' ? null : deps.factors.remembered.remember(account, summariseUserAgent(ctx.get('user-agent')));
+  const [token] = await Promise.all([remember, deps.pending.delete(login.uid)]);
+  if (token) deps.rememberedBrowsers.keep(ctx, account, token);
   deps.metrics.loginOutcome('success');
-  ctx.respond = false;
-  await deps.provider.interactionFinished(
-    ctx.req,
-    ctx.res,
-    {
-      login: {
-        accountId: login.accountId,
-        acr: twoFactor ? deps.acr.twoFactor : deps.acr.password,
-        amr: AMR[method] ?? ['pwd'],
-        remember: true,
-        ts: Math.floor((login.secondFactor?.at ?? login.passwordAt) / 1000),
-      },
-    },
-    { mergeWithLastSubmission: false },
-  );
+  const result = deps.flow.result(login, proof);
+  await finishInteraction(ctx, details, { login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: true, ts: result.auth_time } });
 }

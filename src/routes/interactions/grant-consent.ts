@@ -2,6 +2,7 @@
 import type { Context } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
 import type { InteractionDetails } from './load-interaction.js';
+import { finishInteraction } from './finish-interaction.js';
 
 export async function grantConsent(ctx: Context, deps: InteractionDeps, details: InteractionDetails): Promise<void> {
   const accountId = details.session?.accountId;
@@ -14,6 +15,5 @@ export async function grantConsent(ctx: Context, deps: InteractionDeps, details:
   grant.addOIDCScope([...scopes].join(' '));
   if (missing.missingOIDCClaims?.length) grant.addOIDCClaims(missing.missingOIDCClaims);
   const grantId = await grant.save();
-  ctx.respond = false;
-  await deps.provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+  await finishInteraction(ctx, details, { consent: { grantId } }, true);
 }

@@ -14,8 +14,8 @@ import {
   finishApproved,
   resendApproval,
   showApproval,
-  showSecondFactor,
 } from './approval-pages.js';
+import { showSecondFactor } from './second-factor.js';
 import { resendSmsCode, showSmsCode, submitSmsCode } from './sms-pages.js';
 import { redirectToPage } from '../flash.js';
 

@@ -4,7 +4,8 @@ import type { ApprovalService } from '../../services/approval-service.js';
 import type { LoginService } from '../../services/login-service.js';
 import type { PendingLoginStore } from '../../services/pending-login.js';
 import type { Account, AccountStore } from '../../stores/account-store.js';
-import type { DeviceStore } from '../../stores/device-store.js';
+import type { LoginFlow } from '../../services/second-factor/login-flow.js';
+import type { SecondFactors } from '../../services/second-factor/index.js';
 import type { Clock } from '../../shared/clock.js';
 import type { RenderPage } from '../render.js';
 import type { RememberedBrowserCookies } from './remembered-browser-cookie.js';
@@ -15,7 +16,6 @@ import type { DrainSignal } from '../health.js';
 export interface InteractionDeps {
   provider: Provider;
   accounts: AccountStore;
-  devices: DeviceStore;
   login: LoginService;
   pending: PendingLoginStore;
   approvals: ApprovalService;
@@ -36,6 +36,7 @@ export interface InteractionDeps {
   clientRoles: ClientRoles;
   /** On shutdown, open event streams and long polls end so the waiting page reconnects to another instance. */
   drain?: DrainSignal;
-  /** ACC-3: whether a new mobile number waits for this account's confirmation (asked right after the password). */
-  mobileChangePending?(accountId: string): Promise<boolean>;
+  /** The second factors (app approval, SMS code, remembered browser) and the login flow over them. */
+  factors: SecondFactors;
+  flow: LoginFlow;
 }

@@ -2,16 +2,17 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { rememberedBrowserId, type RememberedBrowserService } from '../../services/remembered-browsers.js';
-import { summariseUserAgent } from '../../services/user-agent-summary.js';
 import type { Account } from '../../stores/account-store.js';
-import { requestLogger } from '../../middleware/koa-request-log.js';
 
 const DAY = 24 * 3600 * 1000;
 const cookieName = (accountId: string) => `fi_rb_${createHash('sha256').update(accountId).digest('base64url').slice(0, 12)}`;
 
 export interface RememberedBrowserCookies {
   isRemembered(ctx: Context, account: Account): Promise<boolean>;
-  remember(ctx: Context, account: Account): Promise<void>;
+  /** This browser's remembered-browser token for the account (its signed cookie), if any. */
+  token(ctx: Context, accountId: string): string | undefined;
+  /** Sets the cookie for a token just issued (it lasts the account's interval). */
+  keep(ctx: Context, account: Account, token: string): void;
   /** The id of this browser's remembered-browser record for the account (from its cookie), or null. */
   currentId(ctx: Context, accountId: string): string | null;
 }
@@ -25,22 +26,18 @@ export function rememberedBrowserCookies(service: RememberedBrowserService): Rem
     isRemembered(ctx, account) {
       return service.check(account.id, ctx.cookies.get(cookieName(account.id), { signed: true }), account.twoFactorIntervalDays);
     },
-    async remember(ctx, account) {
-      if (account.twoFactorIntervalDays <= 0) return;
-      try {
-        const token = await service.remember(account.id, account.twoFactorIntervalDays, summariseUserAgent(ctx.get('user-agent')));
-        ctx.cookies.set(cookieName(account.id), token, {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: ctx.secure,
-          signed: true,
-          maxAge: account.twoFactorIntervalDays * DAY,
-          path: '/',
-        });
-      } catch (err) {
-        // Not remembering is the safe failure: the next login asks for the second factor again.
-        requestLogger(ctx)?.warn({ err: (err as Error)?.message, accountId: account.id }, 'browser not remembered; the next login asks for the second factor');
-      }
+    token(ctx, accountId) {
+      return ctx.cookies.get(cookieName(accountId), { signed: true });
+    },
+    keep(ctx, account, token) {
+      ctx.cookies.set(cookieName(account.id), token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.secure,
+        signed: true,
+        maxAge: account.twoFactorIntervalDays * DAY,
+        path: '/',
+      });
     },
   };
 }

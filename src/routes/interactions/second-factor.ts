@@ -1,69 +1,70 @@
-// The step between the password and the finish: a financeIDENT approval (or, for SMS accounts, the SMS code).
-import type { Context } from 'koa';
+// After the password: sends the browser straight to the step the login flow names; GET …/second-factor for restarts and old links.
+import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
-import { finishLogin } from './finish-login.js';
+import { completeLogin } from './finish-login.js';
+import { loadPending, loginAttempt } from './load-pending.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
-import { platformOf, summariseUserAgent } from '../../services/user-agent-summary.js';
+import type { NextStep } from '../../services/second-factor/login-flow.js';
+import type { Approval } from '../../services/approval-record.js';
+import type { InteractionDetails } from './load-interaction.js';
+import { platformOf } from '../../services/user-agent-summary.js';
 import { webappMessages } from '../../i18n/webapp-messages.js';
-import { isAppError } from '../../shared/errors.js';
 import { translate } from '../../i18n/messages.js';
 
-export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account): Promise<void> {
-  if (!login.mobileChangeAsked && (await deps.mobileChangePending?.(account.id))) {
-    await deps.pending.save(login);
-    return ctx.redirect(`/interaction/${login.uid}/mobile`);
-  }
-  if (!login.freshSecondFactor && (await deps.rememberedBrowsers.isRemembered(ctx, account))) {
-    login.secondFactor = { method: 'remembered', at: deps.clock.now() };
-    return finishLogin(ctx, deps, login);
-  }
-  await deps.pending.save(login);
-  return ctx.redirect(`/interaction/${login.uid}/second-factor`);
+/** The page of each step (under /interaction/:uid). */
+const PAGES: Record<Exclude<NextStep['step'], 'done'>, string> = { mobileChange: '/mobile', app: '/approval', sms: '/sms', noDevice: '/second-factor' };
+
+/** After the password (or the mobile-number step): finishes a remembered browser's login, else redirects to the next page. */
+export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account): Promise<void> {
+  const next = await deps.flow.afterPassword(login, account, deps.rememberedBrowsers.token(ctx, account.id));
+  if (next.step === 'done') return completeLogin(ctx, deps, details, login, account, next.proof);
+  ctx.redirect(`/interaction/${login.uid}${PAGES[next.step]}`);
 }
 
-/** GET /interaction/:uid/second-factor — decides which second factor to ask and starts it. */
-export async function startSecondFactor(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account): Promise<void> {
-  if (login.approvalId) {
-    const approval = await deps.approvals.get(login.approvalId);
-    if (approval?.status === 'pending') return ctx.redirect(`/interaction/${login.uid}/approval`);
+/** The page for an account without a device: set one up (QR code on a desktop, the store on a phone) or use SMS. */
+async function showNoDevice(ctx: Context, deps: InteractionDeps, uid: string, account: Account): Promise<void> {
+  // On a phone the QR code (for another device) is no use, and only its own store matters.
+  const platform = platformOf(ctx.get('user-agent'), ctx.get('sec-ch-ua-platform') || undefined);
+  const app = webappMessages(ctx.state.page.lang);
+  ctx.body = await deps.render('interactions/no-device', ctx.state.page, {
+    uid,
+    platform,
+    enrolUrl: deps.enrolUrl(account),
+    qrSvg: platform === 'desktop' ? await deps.qrSvg(deps.enrolUrl(account)) : null,
+    appStoreUrl: platform === 'android' ? null : deps.storeLinks.appStore,
+    playStoreUrl: platform === 'ios' ? null : deps.storeLinks.playStore,
+    smsAllowed: deps.smsAllowed(account),
+    appButtons: { add: app['nav.add'], continue: app['enrol.submit'], register: app['enrol.register'] },
+  });
+}
+
+/**
+ * Starts the app factor for a page that has no approval yet. Returns the approval, or renders what stands in its
+ * way (no device → redirect to …/second-factor, or `onNoDevice`; a cap → 429 page) and returns null.
+ */
+export async function startApp(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account, onNoDevice?: () => Promise<void>): Promise<Approval | null> {
+  const started = await deps.factors.app.start(loginAttempt(ctx, login, account));
+  if (started.kind === 'started') return started.approval;
+  if (started.kind === 'noDevice') {
+    if (onNoDevice) await onNoDevice();
+    else ctx.redirect(`/interaction/${login.uid}/second-factor`);
+    return null;
   }
-  if (account.twoFactorMethod === 'sms') return ctx.redirect(`/interaction/${login.uid}/sms`);
-  const devices = await deps.devices.listByAccount(account.id);
-  if (devices.length === 0) {
-    // On a phone the QR code (for another device) is no use, and only its own store matters.
-    const platform = platformOf(ctx.get('user-agent'), ctx.get('sec-ch-ua-platform') || undefined);
-    const app = webappMessages(ctx.state.page.lang);
-    ctx.body = await deps.render('interactions/no-device', ctx.state.page, {
-      uid: login.uid,
-      platform,
-      enrolUrl: deps.enrolUrl(account),
-      qrSvg: platform === 'desktop' ? await deps.qrSvg(deps.enrolUrl(account)) : null,
-      appStoreUrl: platform === 'android' ? null : deps.storeLinks.appStore,
-      playStoreUrl: platform === 'ios' ? null : deps.storeLinks.playStore,
-      smsAllowed: deps.smsAllowed(account),
-      appButtons: { add: app['nav.add'], continue: app['enrol.submit'], register: app['enrol.register'] },
-    });
-    return;
-  }
-  try {
-    const approval = await deps.approvals.create({
-      accountId: account.id,
-      interactionUid: login.uid,
-      clientId: login.clientId,
-      clientName: await deps.clientName(login.clientId),
-      ip: ctx.ip,
-      browser: summariseUserAgent(ctx.get('user-agent')),
-    });
-    login.approvalId = approval.id;
-    await deps.pending.save(login);
-    return ctx.redirect(`/interaction/${login.uid}/approval`);
-  } catch (e) {
-    if (!isAppError(e) || e.status !== 429) throw e;
-    ctx.status = 429;
-    ctx.body = await deps.render('interactions/approval-refused', ctx.state.page, {
-      uid: login.uid,
-      message: translate(ctx.state.page.lang, e.code),
-    });
-  }
+  ctx.status = 429;
+  ctx.body = await deps.render('interactions/approval-refused', ctx.state.page, { uid: login.uid, message: translate(ctx.state.page.lang, started.code) });
+  return null;
+}
+
+/** GET /interaction/:uid/second-factor — the open approval's page, the SMS page, a new approval, or the no-device page. */
+export function showSecondFactor(deps: InteractionDeps): Middleware {
+  return async function showSecondFactor(ctx) {
+    const loaded = await loadPending(ctx, deps);
+    if (!loaded) return;
+    const { login, account } = loaded;
+    if (login.approvalId && (await deps.approvals.get(login.approvalId))?.status === 'pending') return ctx.redirect(`/interaction/${login.uid}/approval`);
+    if (deps.flow.pageFor(account) === 'sms') return ctx.redirect(`/interaction/${login.uid}/sms`);
+    const approval = await startApp(ctx, deps, login, account, () => showNoDevice(ctx, deps, login.uid, account));
+    if (approval) ctx.redirect(`/interaction/${login.uid}/approval`);
+  };
 }

@@ -32,10 +32,10 @@ export function clientNameOf(details: { params: Record<string, unknown> }, provi
 
 export function showLogin(deps: InteractionDeps): Middleware {
   return async function showLogin(ctx) {
-    const details = await loadInteraction(deps.provider, ctx);
+    // The pending login (keyed by the URL's uid) is read alongside the interaction and counts only for that interaction.
+    const [details, pending] = await Promise.all([loadInteraction(deps.provider, ctx), deps.pending.get(String(ctx.params.uid ?? ''))]);
     if (details.prompt.name === 'consent') return grantConsent(ctx, deps, details);
-    const pending = await deps.pending.get(details.uid);
-    if (pending) return ctx.redirect(`/interaction/${details.uid}/second-factor`);
+    if (pending?.uid === details.uid) return ctx.redirect(`/interaction/${details.uid}/second-factor`);
     // The user cancelled (or the login ended otherwise): the relying party gets its answer, not the form again.
     if (details.result && 'error' in details.result) return ctx.redirect(details.returnTo);
     const page = ctx.state.page as PageContext;

@@ -3,8 +3,9 @@
 // to ask again (cool-down, cap, provider refused), or that the SMS could not be confirmed (it may still arrive).
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
-import { loadPending } from './load-pending.js';
-import { finishLogin } from './finish-login.js';
+import { loadPending, loginAttempt } from './load-pending.js';
+import type { InteractionDetails } from './load-interaction.js';
+import { completeLogin } from './finish-login.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
 import { maskMobile } from '../../services/mobile-number.js';
@@ -38,11 +39,11 @@ async function renderSms(ctx: Context, deps: InteractionDeps, login: PendingLogi
 }
 
 /** Loads the login and refuses (403) accounts that may not use SMS or have no number on file. */
-async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ login: PendingLogin; account: Account & { mobile: string } } | null> {
+async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ details: InteractionDetails; login: PendingLogin; account: Account & { mobile: string } } | null> {
   const loaded = await loadPending(ctx, deps);
   if (!loaded) return null;
-  const { login, account } = loaded;
-  if (!deps.smsAllowed(account) || !account.mobile) {
+  const { details, login, account } = loaded;
+  if (!deps.factors.sms.available(account)) {
     ctx.status = 403;
     ctx.body = await deps.render('interactions/sms', ctx.state.page, {
       uid: login.uid,
@@ -52,17 +53,7 @@ async function loadSmsLogin(ctx: Context, deps: InteractionDeps): Promise<{ logi
     });
     return null;
   }
-  return { login, account: account as Account & { mobile: string } };
-}
-
-async function sendCode(ctx: Context, deps: InteractionDeps, login: PendingLogin, account: Account & { mobile: string }): Promise<AppError | null> {
-  try {
-    await deps.smsCodes.send({ accountId: account.id, mobile: account.mobile, loginUid: login.uid, ip: ctx.ip, lang: ctx.state.page.lang });
-    return null;
-  } catch (e) {
-    if (!isAppError(e)) throw e;
-    return e;
-  }
+  return { details, login, account: account as Account & { mobile: string } };
 }
 
 /** GET /interaction/:uid/sms — on the first view sends a code, then asks for it. */
@@ -74,9 +65,8 @@ export function showSmsCode(deps: InteractionDeps): Middleware {
     const flash = readFlash(ctx);
     if (flash) clearFlash(ctx, `/interaction/${login.uid}`);
     const shown = flash?.key.startsWith('sms.') ? new AppError(flash.key, flash.status ?? 400, flash.params ?? {}) : null;
-    let error = shown ?? ((await deps.smsCodes.current(login.uid)) ? null : await sendCode(ctx, deps, login, account));
-    // A simultaneous first view of the same login sent it: that code is this page's code, nothing was refused.
-    if (!shown && error?.code === 'sms.resendTooSoon' && (await deps.smsCodes.current(login.uid))) error = null;
+    // The first view sends the code (a simultaneous first view's code is this page's code, nothing was refused).
+    const error = shown ?? (await deps.factors.sms.start(loginAttempt(ctx, login, account)));
     const info = typeof ctx.query.info === 'string' && ctx.query.info === 'sms.resent' ? 'sms.resent' : null;
     await renderSms(ctx, deps, login, account, { error, info });
   };
@@ -88,7 +78,7 @@ export function resendSmsCode(deps: InteractionDeps): Middleware {
     const loaded = await loadSmsLogin(ctx, deps);
     if (!loaded) return;
     const { login, account } = loaded;
-    const error = await sendCode(ctx, deps, login, account);
+    const error = await deps.factors.sms.resend(loginAttempt(ctx, login, account));
     if (!error) return ctx.redirect(`/interaction/${login.uid}/sms?info=sms.resent`);
     await renderSms(ctx, deps, login, account, { error });
   };
@@ -101,9 +91,9 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
     if (!loaded) return;
     const { login, account } = loaded;
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    let proof;
     try {
-      const code = readSmsCode(body.code);
-      await deps.smsCodes.verify({ loginUid: login.uid, accountId: account.id, code });
+      proof = await deps.factors.sms.complete(loginAttempt(ctx, login, account), readSmsCode(body.code));
     } catch (e) {
       if (!isAppError(e)) throw e;
       // Post/redirect/get: a reload cannot send the same wrong code again (and cost a try).
@@ -111,10 +101,7 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
       ctx.status = 303;
       return ctx.redirect(`/interaction/${login.uid}/sms`);
     }
-    login.secondFactor = { method: 'sms', at: deps.clock.now() };
-    // The right code proves the number on file (phone_number_verified).
-    if (account.mobileVerified !== account.mobile) await deps.accounts.update(account.id, { mobileVerified: account.mobile }, deps.clock.now());
-    await deps.rememberedBrowsers.remember(ctx, account);
-    await finishLogin(ctx, deps, login);
+    // The right code also proved the number on file (phone_number_verified).
+    await completeLogin(ctx, deps, loaded.details, login, account, proof);
   };
 }

@@ -69,6 +69,6 @@ export function submitPassword(deps: InteractionDeps): Middleware {
       passwordAt: deps.clock.now(),
       freshSecondFactor: demandsFreshSecondFactor(details, deps.acr.twoFactor),
     };
-    await continueAfterPassword(ctx, deps, pending, account);
+    await continueAfterPassword(ctx, deps, details, pending, account);
   };
 }

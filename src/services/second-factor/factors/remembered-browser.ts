@@ -1,0 +1,42 @@
+// The remembered browser as a stand-in for the second factor (RD-1…4): met by a valid token of this account within its interval.
+import type { Clock } from '../../../shared/clock.js';
+import type { TaskLog } from '../../../shared/background-tasks.js';
+import type { Account } from '../../../stores/account-store.js';
+import type { RememberedBrowserService } from '../../remembered-browsers.js';
+import { AMR, proofOf, type LoginAttempt, type Proof, type SecondFactor } from '../contract.js';
+
+export class RememberedBrowserFactor implements SecondFactor<void, string | undefined> {
+  readonly id = 'remembered' as const;
+  readonly methods = { remembered: AMR.remembered };
+
+  constructor(private readonly deps: { browsers: Pick<RememberedBrowserService, 'check' | 'remember'>; clock: Clock; log?: TaskLog }) {}
+
+  /** The account has an interval (> 0 days): browsers may be remembered. */
+  available(account: Account): boolean {
+    return account.twoFactorIntervalDays > 0;
+  }
+
+  /** Nothing to start: the browser brings its token with it. */
+  async start(): Promise<void> {}
+
+  /** The proof when `token` (the browser's cookie) was issued to this account and is within its current interval; else null. */
+  async complete(attempt: Pick<LoginAttempt, 'account'>, token: string | undefined): Promise<Proof | null> {
+    const { account } = attempt;
+    if (!this.available(account) || !(await this.deps.browsers.check(account.id, token, account.twoFactorIntervalDays))) return null;
+    return proofOf('remembered', this.deps.clock.now());
+  }
+
+  /**
+   * After another factor's proof: remembers this browser for the account's interval and returns the token for its
+   * cookie; null when the account has no interval or the store failed (not remembering is the safe failure).
+   */
+  async remember(account: Account, browser: string): Promise<string | null> {
+    if (!this.available(account)) return null;
+    try {
+      return await this.deps.browsers.remember(account.id, account.twoFactorIntervalDays, browser);
+    } catch (err) {
+      this.deps.log?.warn({ err: (err as Error)?.message, accountId: account.id }, 'browser not remembered; the next login asks for the second factor');
+      return null;
+    }
+  }
+}
