@@ -40,7 +40,6 @@ import { brokerPageRoutes } from './routes/broker/broker-pages.js';
 import { loginMobileStep, mobileConfirmRoutes } from './routes/mobile-confirm.js';
 import { devMailRoutes } from './routes/dev-mail.js';
 import { brokerContext } from './services/broker/broker-access.js';
-import { SmsStatementService } from './services/sms-statement.js';
 
 export interface BuiltApp {
   app: Koa;
@@ -134,7 +133,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
   const statement = statementRoutes({
-    provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent,
+    provider: c.provider, accounts: c.accounts, statements: c.statements,
     maySeeCosts: async (account) => (await brokerContext(account, c.broker.stores.rights)).rights.has('costs'),
   });
   app.use(statement.routes());
@@ -178,7 +177,7 @@ export function buildApp(c: Container): BuiltApp {
       accounts: c.accounts,
       area: c.broker,
       intervals: c.intervals,
-      statements: new SmsStatementService({ ledger: c.smsLedger, accounts: c.accounts, vatPercent: c.config.vatPercent }),
+      statements: c.statements,
       render: c.render,
       clock: c.clock,
       random: c.random,
