@@ -120,7 +120,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(interactions.allowedMethods());
 
   const ident = identRoutes(
-    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: 6, webauthn: c.webauthn },
+    { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: c.config.enrolmentCodeDigits, webauthn: c.webauthn },
     [noCache(), body()],
   );
   app.use(ident.routes());

@@ -17,7 +17,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Random } from '../shared/random.js';
 import type { Channels } from './channels.js';
-import type { LoginServices } from './services.js';
+import { smsCodeSettings, type LoginServices } from './services.js';
 import type { Stores } from './stores.js';
 
 export interface AccountServices {
@@ -37,23 +37,19 @@ interface Parts {
   logger: Logger;
 }
 
-/** How long a number a broker entered waits for its owner's confirmation (ACC-3). */
-const MOBILE_CHANGE_PENDING_MS = 7 * 24 * 3600_000;
-/** How long a started password flow may take. */
-const FLOW_TTL_MS = 30 * 60_000;
-
 export function buildAccountServices(config: Config, p: Parts): AccountServices {
   const { kv, accounts, audit } = p.stores;
   const { clock, random, logger, sessions } = p;
   const { login, hasher, rememberedBrowsers, deviceService } = p.services;
   const issuer = config.issuer.replace(/\/+$/, '');
+  const flowTtlMs = config.passwordFlowTtlSeconds * 1000;
 
   const policy = new PasswordPolicy(config.passwordMinLength);
   // The limits of SMS login codes (SMS-3) hold for password and mobile-change codes too.
-  const codes = new PurposeCodeService({ kv, sms: p.channels.sms, clock, random });
+  const codes = new PurposeCodeService({ kv, sms: p.channels.sms, clock, random, settings: smsCodeSettings(config) });
   const passwords = new PasswordSettingService({
     accounts, login, codes, hasher, policy, rememberedBrowsers, sessions, audit, kv, clock, random,
-    flowTtlMs: FLOW_TTL_MS,
+    flowTtlMs,
     resendCooldownMs: codes.settings.resendCooldownMs,
     log: logger,
   });
@@ -61,7 +57,7 @@ export function buildAccountServices(config: Config, p: Parts): AccountServices 
     accounts, codes, audit, kv, clock, random,
     log: p.stores.broker.mobileChanges,
     confirmUrl: (token) => `${issuer}/mobile/confirm/${token}`,
-    pendingTtlMs: MOBILE_CHANGE_PENDING_MS,
+    pendingTtlMs: config.mobileChangePendingDays * 24 * 3600_000,
   });
 
   const customers = new BrokerCustomerService({ accounts, directory: p.stores.broker.directory, devices: deviceService, rememberedBrowsers, audit, clock });
@@ -82,7 +78,7 @@ export function buildAccountServices(config: Config, p: Parts): AccountServices 
     pollMs: 1000,
   });
   return {
-    passwordSetup: { policy, codes, sessions, passwords, mobileChange, flowTtlMs: FLOW_TTL_MS },
+    passwordSetup: { policy, codes, sessions, passwords, mobileChange, flowTtlMs },
     broker: {
       stores: p.stores.broker,
       customers,

@@ -64,6 +64,8 @@ export function buildChannels(config: Config, p: Parts, overrides: ChannelOverri
     settings: smsBillingSettings(config),
     log: logger,
     countAccepted: p.metrics.smsSent,
+    retryDelaysMs: config.smsUnknownRetryDelaysSeconds.map((seconds) => seconds * 1000),
+    keepMs: config.smsUnknownKeepSeconds * 1000,
   });
 
   // Push endpoints are called later on a device's word: only allowed push services, never internal addresses (SSRF).

@@ -11,7 +11,7 @@ import { IntervalService } from '../services/interval-service.js';
 import { LoginService } from '../services/login-service.js';
 import { argon2Hasher, type PasswordHasher } from '../services/password-hasher.js';
 import { PendingLoginStore } from '../services/pending-login.js';
-import { PurposeCodeService } from '../services/purpose-codes.js';
+import { PurposeCodeService, type SmsCodeSettings } from '../services/purpose-codes.js';
 import { RememberedBrowserService } from '../services/remembered-browsers.js';
 import { SmsCodeService } from '../services/sms-code-service.js';
 import { WebAuthnRp } from '../services/webauthn.js';
@@ -48,6 +48,19 @@ interface Parts {
   sessions: AccountSessionEnder;
 }
 
+/** SMS-3, for every code by SMS (login, password, mobile change); the digits stay six (the pages read six). */
+export function smsCodeSettings(config: Config): Omit<SmsCodeSettings, 'codeDigits'> {
+  return {
+    codeTtlMs: config.smsCodeTtlSeconds * 1000,
+    maxTries: config.smsCodeMaxTries,
+    resendCooldownMs: config.smsCodeResendCooldownSeconds * 1000,
+    maxPerAccountPerHour: config.smsCodeMaxPerAccountPerHour,
+    maxPerAccountPerDay: config.smsCodeMaxPerAccountPerDay,
+    maxPerIpPerHour: config.smsCodeMaxPerIpPerHour,
+    maxPerIpPerDay: config.smsCodeMaxPerIpPerDay,
+  };
+}
+
 export function buildLoginServices(config: Config, p: Parts): LoginServices {
   const { kv, bus, accounts, devices, audit } = p.stores;
   const { sms, push, pushEndpoints } = p.channels;
@@ -73,8 +86,8 @@ export function buildLoginServices(config: Config, p: Parts): LoginServices {
       numberDigits: config.numberMatchingDigits,
       maxOpenPerAccount: config.approvalMaxOpenPerAccount,
       maxPerAccountPerHour: config.approvalMaxPerAccountPerHour,
-      resendCooldownMs: 15_000,
-      maxResends: 3,
+      resendCooldownMs: config.approvalResendCooldownSeconds * 1000,
+      maxResends: config.approvalMaxResends,
     },
     onNotMe: async (accountId) => {
       logger.warn({ accountId }, 'approval denied as "this wasn\'t me"');
@@ -89,10 +102,15 @@ export function buildLoginServices(config: Config, p: Parts): LoginServices {
       await sessions.endAll(d.accountId, 'device_removed'); // OIDC-7
     },
   });
-  const webauthn = WebAuthnRp.forIssuer(config.issuer);
+  const webauthn = WebAuthnRp.forIssuer(config.issuer, { timeoutMs: config.webauthnTimeoutSeconds * 1000 });
   const enrolment = new EnrolmentService({
     accounts, devices, login, sms, audit, kv, clock, random, webauthn, pushEndpoints,
-    settings: { codeTtlMs: config.enrolmentCodeTtlSeconds * 1000, maxTries: config.enrolmentCodeMaxTries, codeDigits: 6, maxCodesPerAccountPerHour: 5 },
+    settings: {
+      codeTtlMs: config.enrolmentCodeTtlSeconds * 1000,
+      maxTries: config.enrolmentCodeMaxTries,
+      codeDigits: config.enrolmentCodeDigits,
+      maxCodesPerAccountPerHour: config.enrolmentMaxCodesPerAccountPerHour,
+    },
   });
   return {
     hasher,
@@ -106,6 +124,6 @@ export function buildLoginServices(config: Config, p: Parts): LoginServices {
     intervals: new IntervalService({ accounts, audit, clock }),
     webauthn,
     enrolment,
-    smsCodes: new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random })),
+    smsCodes: new SmsCodeService(new PurposeCodeService({ kv, sms, clock, random, settings: smsCodeSettings(config) })),
   };
 }
