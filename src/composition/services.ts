@@ -20,6 +20,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Random } from '../shared/random.js';
 import type { Channels } from './channels.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 import type { Stores } from './stores.js';
 
 export interface LoginServices {
@@ -66,7 +67,7 @@ export function buildLoginServices(config: Config, p: Parts): LoginServices {
   const { sms, push, pushEndpoints } = p.channels;
   const { clock, random, logger, metrics, sessions } = p;
   const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
-  const limiter = new FailureLimiter(kv, clock, 'limit');
+  const limiter = new FailureLimiter(kv, clock, REDIS_KEYS.limits.prefix);
   const failures = { windowMs: config.loginFailureWindowSeconds * 1000, lockMs: config.loginLockoutSeconds * 1000 };
   const login = new LoginService({
     accounts,

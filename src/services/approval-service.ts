@@ -7,6 +7,7 @@ import type { Device, DeviceStore } from '../stores/device-store.js';
 import type { EventBus, KvStore } from '../stores/kv-store.js';
 import type { PushChannel } from '../channels/push-channel.js';
 import type { Approval, ApprovalOutcome, NumberMode } from './approval-record.js';
+import { HOUR_MS, REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface ApprovalSettings {
   ttlMs: number;
@@ -45,8 +46,8 @@ export interface NewApproval {
 }
 
 /** How long records stay after expiry, so late answers are told "expired" rather than "unknown". */
-const KEEP_AFTER_EXPIRY_MS = 10 * 60 * 1000;
-const HOUR = 3600 * 1000;
+const KEEP_AFTER_EXPIRY_MS = REDIS_KEYS.approvals.keepAfterExpiryMs;
+const HOUR = HOUR_MS;
 
 export class ApprovalService {
   /** The latest push round, for tests and graceful shutdown to await. */
@@ -54,15 +55,15 @@ export class ApprovalService {
 
   constructor(private readonly deps: ApprovalDeps) {}
 
-  private recordKey = (id: string) => `approval:${id}`;
-  private outcomeKey = (id: string) => `approval:${id}:outcome`;
-  private openKey = (accountId: string) => `approvals:open:${accountId}`;
+  private recordKey = REDIS_KEYS.approvals.record;
+  private outcomeKey = REDIS_KEYS.approvals.outcome;
+  private openKey = REDIS_KEYS.approvals.open;
   /** The open-approval slots of an account (APR-7): taken and checked in one atomic step. */
-  private slotsKey = (accountId: string) => `approvals:slots:${accountId}`;
+  private slotsKey = REDIS_KEYS.approvals.slots;
   channel = (id: string) => `${this.deps.channelPrefix}approval:${id}`;
 
   /** The pending approval of one login (APR-1: one per login): its id, claimed with SET NX / compare-and-set. */
-  private loginKey = (interactionUid: string) => `approvals:login:${interactionUid}`;
+  private loginKey = REDIS_KEYS.approvals.login;
 
   /**
    * Creates the approval of one login (APR-1) within the caps against push bombing (APR-7), each decided in one
@@ -89,7 +90,7 @@ export class ApprovalService {
     };
     const slot = { max: settings.maxOpenPerAccount, now, ttlMs: settings.ttlMs };
     if (!(await kv.claimSlot(this.slotsKey(input.accountId), id, slot))) throw await refuse('approval.tooManyOpen');
-    const hourly = await kv.incr(`approvals:count:${input.accountId}:${Math.floor(now / HOUR)}`, HOUR);
+    const hourly = await kv.incr(REDIS_KEYS.approvals.hourlyCount(input.accountId, Math.floor(now / HOUR)), HOUR);
     if (hourly > settings.maxPerAccountPerHour) {
       await kv.releaseSlot(this.slotsKey(input.accountId), id);
       throw await refuse('approval.tooMany');
@@ -226,10 +227,10 @@ export class ApprovalService {
   async resend(approval: Approval): Promise<void> {
     const { kv, settings } = this.deps;
     if (approval.status !== 'pending') throw new AppError('approval.expired', 410);
-    if (!(await kv.setIfAbsent(`approval:${approval.id}:resend-cooldown`, '1', settings.resendCooldownMs))) {
+    if (!(await kv.setIfAbsent(REDIS_KEYS.approvals.resendCooldown(approval.id), '1', settings.resendCooldownMs))) {
       throw new AppError('approval.resendTooSoon', 429);
     }
-    const count = await kv.incr(`approval:${approval.id}:resends`, settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
+    const count = await kv.incr(REDIS_KEYS.approvals.resends(approval.id), settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
     if (count > settings.maxResends) throw new AppError('approval.resendLimit', 429);
     await this.pushToDevices(approval);
   }

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Device, DeviceStore } from '../stores/device-store.js';
 import type { KvStore } from '../stores/kv-store.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export const DEVICE_TOKEN_TYP = 'fi-device+jwt';
 export const DECISION_TOKEN_TYP = 'fi-decision+jwt';
@@ -48,7 +49,7 @@ export class DeviceAuth {
       throw new AppError('device.tokenInvalid', 401);
     }
     if (typeof payload.jti !== 'string' || payload.jti.length < 16 || payload.jti.length > 128) throw new AppError('device.tokenInvalid', 401);
-    const fresh = await this.deps.kv.setIfAbsent(`device-nonce:${device.id}:${payload.jti}`, '1', (MAX_TOKEN_AGE_SECONDS + 10) * 1000);
+    const fresh = await this.deps.kv.setIfAbsent(REDIS_KEYS.deviceNonces.nonce(device.id, payload.jti), '1', REDIS_KEYS.deviceNonces.ttlMs(MAX_TOKEN_AGE_SECONDS));
     if (!fresh) throw new AppError('device.tokenReplayed', 401);
     return { device, payload };
   }

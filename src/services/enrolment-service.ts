@@ -16,6 +16,7 @@ import { maskMobile } from './mobile-number.js';
 import { isSupportedOsVersion, minimumOsVersion } from './os-version.js';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { WebAuthnRp } from './webauthn.js';
+import { HOUR_MS, REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface EnrolmentSettings {
   codeTtlMs: number;
@@ -63,15 +64,15 @@ export interface CompleteEnrolment {
   webauthn?: RegistrationResponseJSON | null;
 }
 
-const HOUR = 3600 * 1000;
+const HOUR = HOUR_MS;
 const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
 
 export class EnrolmentService {
   constructor(private readonly deps: EnrolmentDeps) {}
 
-  private key = (id: string) => `enrolment:${id}`;
+  private key = REDIS_KEYS.enrolments.enrolment;
   /** Kept apart from the pending enrolment, so writing it can never bring back an enrolment already used up. */
-  private challengeKey = (id: string) => `enrolment:${id}:webauthn`;
+  private challengeKey = REDIS_KEYS.enrolments.webauthn;
 
   /**
    * ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only.
@@ -92,7 +93,7 @@ export class EnrolmentService {
     if (!account.mobile) throw new AppError('enrolment.noMobile', 409);
 
     const now = clock.now();
-    const capKey = `sms:activation:${account.id}:${Math.floor(now / HOUR)}`;
+    const capKey = REDIS_KEYS.enrolments.activationCount(account.id, Math.floor(now / HOUR));
     const sent = await kv.incr(capKey, HOUR); // INCR before the check: simultaneous starts never pass the cap together
     if (sent > settings.maxCodesPerAccountPerHour) throw new AppError('sms.tooMany', 429, { retryAt: (Math.floor(now / HOUR) + 1) * HOUR });
 
@@ -162,7 +163,7 @@ export class EnrolmentService {
       throw new AppError('enrolment.codeExpired', 410);
     }
     // The try is counted BEFORE the comparison (one atomic INCR): simultaneous guesses can never compare more than maxTries.
-    const tries = await kv.incr(`${this.key(pending.id)}:tries`, settings.codeTtlMs);
+    const tries = await kv.incr(REDIS_KEYS.enrolments.tries(pending.id), settings.codeTtlMs);
     if (tries > settings.maxTries) throw new AppError('enrolment.tooManyTries', 429);
     const expected = Buffer.from(pending.codeHash, 'base64url');
     const given = hashCode(pending.id, String(input.code).trim());

@@ -10,6 +10,7 @@ import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from 
 import type { Random } from '../shared/random.js';
 import { maskMobile, normaliseMobile } from './mobile-number.js';
 import type { PurposeCodeService } from './purpose-codes.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface MobileChangeDeps {
   accounts: AccountStore;
@@ -61,8 +62,8 @@ export async function mayChangeMobile(actor: Account, target: Account, accounts:
 export class MobileChangeService {
   constructor(private readonly deps: MobileChangeDeps) {}
 
-  private key = (accountId: string) => `mobilechange:${accountId}`;
-  private linkKey = (token: string) => `mobilechange:link:${token}`;
+  private key = REDIS_KEYS.mobileChanges.pending;
+  private linkKey = REDIS_KEYS.mobileChanges.link;
 
   /** The change waiting for the account owner's code, or null (none, expired or already confirmed). */
   async pendingFor(accountId: string): Promise<PendingMobile | null> {

@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { KvStore } from '../stores/kv-store.js';
+import { DAY_MS, HOUR_MS, REDIS_KEYS } from '../stores/key-layout.js';
 
 export type CodePurpose = 'login' | 'password' | 'mobile_change';
 
@@ -92,8 +93,8 @@ export interface VerifiedCode {
   data: string | null;
 }
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
+const HOUR = HOUR_MS;
+const DAY = DAY_MS;
 const hashCode = (id: string, code: string) => createHash('sha256').update(`${id}:${code}`).digest();
 
 /** The SMS texts in the language of the person who asked for the code (German when unknown). */
@@ -119,9 +120,9 @@ export class PurposeCodeService {
     this.settings = { ...DEFAULT_SMS_CODE_SETTINGS, ...deps.settings };
   }
 
-  private key = (purpose: CodePurpose, flowId: string) => `pcode:${purpose}:${flowId}`;
-  private triesKey = (codeId: string) => `pcode:tries:${codeId}`;
-  private usedKey = (codeId: string) => `pcode:used:${codeId}`;
+  private key = (purpose: CodePurpose, flowId: string) => REDIS_KEYS.codes.code(purpose, flowId);
+  private triesKey = REDIS_KEYS.codes.tries;
+  private usedKey = REDIS_KEYS.codes.used;
 
   /** The code last sent for this flow, if any (also when expired, void or not delivered). */
   async current(purpose: CodePurpose, flowId: string): Promise<CurrentCode | null> {
@@ -154,7 +155,7 @@ export class PurposeCodeService {
     // The cool-down is taken atomically (SET NX). A record the store has not yet expired although the injected clock
     // says it ran out is replaced by compare-and-set, so of simultaneous requests again only one goes on.
     // A login code's cool-down belongs to that login (a new login sends its first code at once); the others' to the subject.
-    const coolKey = `pcode:${p}:cool:${p === 'login' ? `flow:${input.flowId}` : input.subject}`;
+    const coolKey = REDIS_KEYS.codes.cool(p, p === 'login' ? `flow:${input.flowId}` : input.subject);
     const resendAt = now + s.resendCooldownMs;
     if (!(await kv.setIfAbsent(coolKey, String(now), s.resendCooldownMs))) {
       const last = await kv.get(coolKey);
@@ -167,10 +168,10 @@ export class PurposeCodeService {
     const hourEnd = (Math.floor(now / HOUR) + 1) * HOUR;
     const dayEnd = (Math.floor(now / DAY) + 1) * DAY;
     const caps: [string, number, number, number][] = [
-      [`pcode:${p}:n:acc:${input.subject}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerAccountPerHour, hourEnd],
-      [`pcode:${p}:n:acc:${input.subject}:d${Math.floor(now / DAY)}`, DAY, s.maxPerAccountPerDay, dayEnd],
-      [`pcode:${p}:n:ip:${input.ip}:h${Math.floor(now / HOUR)}`, HOUR, s.maxPerIpPerHour, hourEnd],
-      [`pcode:${p}:n:ip:${input.ip}:d${Math.floor(now / DAY)}`, DAY, s.maxPerIpPerDay, dayEnd],
+      [REDIS_KEYS.codes.count(p, 'acc', input.subject, 'h', Math.floor(now / HOUR)), HOUR, s.maxPerAccountPerHour, hourEnd],
+      [REDIS_KEYS.codes.count(p, 'acc', input.subject, 'd', Math.floor(now / DAY)), DAY, s.maxPerAccountPerDay, dayEnd],
+      [REDIS_KEYS.codes.count(p, 'ip', input.ip, 'h', Math.floor(now / HOUR)), HOUR, s.maxPerIpPerHour, hourEnd],
+      [REDIS_KEYS.codes.count(p, 'ip', input.ip, 'd', Math.floor(now / DAY)), DAY, s.maxPerIpPerDay, dayEnd],
     ];
     // INCR before the check: simultaneous sends can never pass a cap together.
     const counted: string[] = [];
