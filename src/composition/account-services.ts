@@ -75,7 +75,7 @@ export function buildAccountServices(config: Config, p: Parts): AccountServices 
     from: config.mailFrom,
     messageIdDomain: new URL(config.issuer).hostname,
     leaseMs: config.mailingLeaseSeconds * 1000,
-    pollMs: 1000,
+    pollMs: config.mailingPollMs,
   });
   return {
     passwordSetup: { policy, codes, sessions, passwords, mobileChange, flowTtlMs },

@@ -81,7 +81,7 @@ export function buildChannels(config: Config, p: Parts, overrides: ChannelOverri
   });
 
   const mailSink = overrides.mail || config.smtpUrl ? null : new MemoryMailSink(clock);
-  const mail = overrides.mail ?? (config.smtpUrl ? new SmtpMailChannel({ url: config.smtpUrl, timeoutMs: 15_000, name: new URL(config.issuer).hostname }) : mailSink!);
+  const mail = overrides.mail ?? (config.smtpUrl ? new SmtpMailChannel({ url: config.smtpUrl, timeoutMs: config.smtpTimeoutSeconds * 1000, name: new URL(config.issuer).hostname }) : mailSink!);
 
   return { sms: smsSettlement, smsSettlement, smsSink, push, pushEndpoints, mail, mailSink };
 }

@@ -120,7 +120,7 @@ export function buildLoginServices(config: Config, p: Parts): LoginServices {
     pending,
     rememberedBrowsers,
     approvals,
-    deviceAuth: new DeviceAuth({ devices, kv, clock, audience: `${config.issuer}/ident/api` }),
+    deviceAuth: new DeviceAuth({ devices, kv, clock, audience: `${config.issuer}/ident/api`, maxTokenAgeSeconds: config.deviceTokenMaxAgeSeconds }),
     deviceService,
     intervals: new IntervalService({ accounts, audit, clock }),
     webauthn,

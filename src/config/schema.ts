@@ -85,6 +85,7 @@ export const CONFIG_KEYS = {
   enrolmentCodeDigits: key({ env: 'ENROLMENT_CODE_DIGITS', schema: int(6, 10), default: '6', doc: 'Digits of an activation code sent by SMS (ENR-3); the app is told the length.' }),
   enrolmentMaxCodesPerAccountPerHour: key({ env: 'ENROLMENT_MAX_CODES_PER_ACCOUNT_PER_HOUR', schema: int(1, 100), default: '5', doc: 'Activation codes one account may be sent per hour (ENR-3, SMS pumping).' }),
   webauthnTimeoutSeconds: key({ env: 'WEBAUTHN_TIMEOUT_SECONDS', schema: int(30, 600), default: '120', doc: 'How long the browser waits for the person at a WebAuthn registration or approval in the web app (the timeout of the WebAuthn options).' }),
+  deviceTokenMaxAgeSeconds: key({ env: 'DEVICE_TOKEN_MAX_AGE_SECONDS', schema: int(30, 600), default: '120', doc: 'How long after it was signed the app\'s device token or approval answer is accepted (its iat); each is usable once within it (replay).' }),
   passwordMinLength: key({ env: 'PASSWORD_MIN_LENGTH', schema: int(8, 128), default: '10', doc: 'Minimum length of a new password (PWD-1); at most 1024 characters, never the login id, never a common password.' }),
   passwordFlowTtlSeconds: key({ env: 'PASSWORD_FLOW_TTL_SECONDS', schema: int(300, 86400), default: '1800', doc: 'How long a started password setting (PWD-1) may take, codes resent within it included.' }),
   mobileChangePendingDays: key({ env: 'MOBILE_CHANGE_PENDING_DAYS', schema: int(1, 90), default: '7', doc: 'How long a mobile number a broker entered waits for its owner\'s confirmation (ACC-3).' }),
@@ -105,6 +106,8 @@ export const CONFIG_KEYS = {
   mailFrom: key({ env: 'MAIL_FROM', schema: z.string().min(3).max(200), default: 'financeIDENT <no-reply@financeident.example>', doc: 'From header of rollout mailings.' }),
   mailGuideUrl: key({ env: 'MAIL_GUIDE_URL', schema: z.url().optional(), doc: 'The customer guide linked from rollout mailings ({{guideLink}}). Default: the financeIDENT web app at $ISSUER/ident/.' }),
   mailingLeaseSeconds: key({ env: 'MAILING_LEASE_SECONDS', schema: int(2, 3600), default: '30', doc: 'How long a sending instance holds a mailing without renewing; after a crash another instance (or the restarted one) continues after this time.' }),
+  mailingPollMs: key({ env: 'MAILING_POLL_MS', schema: int(100, 60000), default: '1000', doc: 'How often each instance looks for rollout mailings to send or continue.' }),
+  smtpTimeoutSeconds: key({ env: 'SMTP_TIMEOUT_SECONDS', schema: int(1, 300), default: '15', doc: 'Timeouts towards the mail server (SMTP_URL): connecting, its greeting, and silence on the connection.' }),
   vatPercent: key({ env: 'VAT_PERCENT', schema: int(0, 100), default: '19', doc: 'VAT in whole percent on the quarterly SMS statement (rounded half-up on the total net, in cents).' }),
 };
 

@@ -27,6 +27,9 @@ describe('policy keys: defaults', () => {
       smsCodeMaxPerIpPerDay: c.smsCodeMaxPerIpPerDay,
       smsUnknownRetryDelaysSeconds: c.smsUnknownRetryDelaysSeconds,
       smsUnknownKeepSeconds: c.smsUnknownKeepSeconds,
+      deviceTokenMaxAgeSeconds: c.deviceTokenMaxAgeSeconds,
+      mailingPollMs: c.mailingPollMs,
+      smtpTimeoutSeconds: c.smtpTimeoutSeconds,
     }).toEqual({
       approvalResendCooldownSeconds: 15,
       approvalMaxResends: 3,
@@ -44,6 +47,9 @@ describe('policy keys: defaults', () => {
       smsCodeMaxPerIpPerDay: 30,
       smsUnknownRetryDelaysSeconds: [5, 30, 120],
       smsUnknownKeepSeconds: 600,
+      deviceTokenMaxAgeSeconds: 120,
+      mailingPollMs: 1000,
+      smtpTimeoutSeconds: 15,
     });
   });
 
