@@ -35,15 +35,12 @@ import { ACCOUNT_CLIENT_ID } from './config/account-client.js';
 import { providerPaths } from './provider/provider-paths.js';
 import { AppError } from './shared/errors.js';
 import type { InteractionDeps } from './routes/interactions/interaction-deps.js';
-import { buildSecondFactor } from './services/second-factor/index.js';
-import type { Account } from './stores/account-store.js';
 import { BROKER_CLIENT_ID } from './config/broker-client.js';
 import { BROKER_API_SCOPE } from './routes/broker/index.js';
 import { brokerPageRoutes } from './routes/broker/broker-pages.js';
 import { loginMobileStep, mobileConfirmRoutes } from './routes/mobile-confirm.js';
 import { devMailRoutes } from './routes/dev-mail.js';
 import { brokerContext } from './services/broker/broker-access.js';
-import { SmsStatementService } from './services/sms-statement.js';
 
 export interface BuiltApp {
   app: Koa;
@@ -97,14 +94,8 @@ export function buildApp(c: Container): BuiltApp {
   app.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
-  const clientName = async (clientId: string) => String((await c.provider.Client.find(clientId))?.clientName ?? clientId);
-  const smsAllowed = (account: Account) => account.twoFactorMethod === 'sms' || c.config.smsFallbackForAppUsers;
+  const { smsAllowed, clientName, factors, flow } = c.secondFactor;
   const acr = { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor };
-  const secondFactor = buildSecondFactor({
-    approvals: c.approvals, devices: c.devices, pending: c.pending, smsCodes: c.smsCodes, accounts: c.accounts, rememberedBrowsers: c.rememberedBrowsers,
-    clock: c.clock, acr, smsAllowed, clientName, log: c.logger,
-    mobileChangePending: async (accountId) => (await c.broker.mobileChange.pendingFor(accountId)) !== null,
-  });
   const interactionDeps: InteractionDeps = {
     provider: c.provider,
     accounts: c.accounts,
@@ -124,7 +115,8 @@ export function buildApp(c: Container): BuiltApp {
     drain: readiness,
     clientName,
     clientRoles: c.clientRoles,
-    ...secondFactor,
+    factors,
+    flow,
   };
   const interactions = interactionRoutes(interactionDeps, forms, loginMobileStep({ mobileChange: c.broker.mobileChange, render: c.render, interaction: interactionDeps }, forms));
   app.use(interactions.routes());
@@ -144,7 +136,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
   const statement = statementRoutes({
-    provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: c.config.vatPercent,
+    provider: c.provider, accounts: c.accounts, statements: c.statements,
     maySeeCosts: async (account) => (await brokerContext(account, c.broker.stores.rights)).rights.has('costs'),
   });
   app.use(statement.routes());
@@ -188,7 +180,7 @@ export function buildApp(c: Container): BuiltApp {
       accounts: c.accounts,
       area: c.broker,
       intervals: c.intervals,
-      statements: new SmsStatementService({ ledger: c.smsLedger, accounts: c.accounts, vatPercent: c.config.vatPercent }),
+      statements: c.statements,
       render: c.render,
       clock: c.clock,
       random: c.random,

@@ -6,6 +6,7 @@ import type Provider from 'oidc-provider';
 import type { AccountSessionEnder, SessionEndListener, SessionsEndReason } from '../services/account-session-ender.js';
 import type { Logger } from '../shared/logger.js';
 import type { KvStore } from '../stores/kv-store.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface AccountSessionsDeps {
   kv: KvStore;
@@ -23,8 +24,8 @@ export class AccountSessions implements AccountSessionEnder {
 
   constructor(private readonly deps: AccountSessionsDeps) {}
 
-  private sessionsKey = (accountId: string) => `acctsess:s:${accountId}`;
-  private grantsKey = (accountId: string) => `acctsess:g:${accountId}`;
+  private sessionsKey = REDIS_KEYS.accountSessions.sessions;
+  private grantsKey = REDIS_KEYS.accountSessions.grants;
 
   /** Starts indexing the provider's sessions and grants; call once per provider. */
   attach(): this {

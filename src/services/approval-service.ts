@@ -10,6 +10,7 @@ import type { Approval, ApprovalOutcome, NumberMode } from './approval-record.js
 import type { BackgroundTasks, TaskLog } from '../shared/background-tasks.js';
 import type { VerifiedAnswer } from './second-factor/verifiers/verified-answer.js';
 import { pushApproval } from './approval-push.js';
+import { HOUR_MS, REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface ApprovalSettings {
   ttlMs: number;
@@ -52,21 +53,21 @@ export interface NewApproval {
 }
 
 /** How long records stay after expiry, so late answers are told "expired" rather than "unknown". */
-const KEEP_AFTER_EXPIRY_MS = 10 * 60 * 1000;
-const HOUR = 3600 * 1000;
+const KEEP_AFTER_EXPIRY_MS = REDIS_KEYS.approvals.keepAfterExpiryMs;
+const HOUR = HOUR_MS;
 
 export class ApprovalService {
   constructor(private readonly deps: ApprovalDeps) {}
 
-  private recordKey = (id: string) => `approval:${id}`;
-  private outcomeKey = (id: string) => `approval:${id}:outcome`;
-  private openKey = (accountId: string) => `approvals:open:${accountId}`;
+  private recordKey = REDIS_KEYS.approvals.record;
+  private outcomeKey = REDIS_KEYS.approvals.outcome;
+  private openKey = REDIS_KEYS.approvals.open;
   /** The open-approval slots of an account (APR-7): taken and checked in one atomic step. */
-  private slotsKey = (accountId: string) => `approvals:slots:${accountId}`;
+  private slotsKey = REDIS_KEYS.approvals.slots;
   channel = (id: string) => `${this.deps.channelPrefix}approval:${id}`;
 
   /** The pending approval of one login (APR-1: one per login): its id, claimed with SET NX / compare-and-set. */
-  private loginKey = (interactionUid: string) => `approvals:login:${interactionUid}`;
+  private loginKey = REDIS_KEYS.approvals.login;
 
   /**
    * Creates the approval of one login (APR-1) within the caps against push bombing (APR-7), each decided in one
@@ -93,7 +94,7 @@ export class ApprovalService {
     };
     const slot = { max: settings.maxOpenPerAccount, now, ttlMs: settings.ttlMs };
     if (!(await kv.claimSlot(this.slotsKey(input.accountId), id, slot))) throw await refuse('approval.tooManyOpen');
-    const hourly = await kv.incr(`approvals:count:${input.accountId}:${Math.floor(now / HOUR)}`, HOUR);
+    const hourly = await kv.incr(REDIS_KEYS.approvals.hourlyCount(input.accountId, Math.floor(now / HOUR)), HOUR);
     if (hourly > settings.maxPerAccountPerHour) {
       await kv.releaseSlot(this.slotsKey(input.accountId), id);
       throw await refuse('approval.tooMany');
@@ -274,10 +275,10 @@ export class ApprovalService {
   async resend(approval: Approval): Promise<void> {
     const { kv, settings } = this.deps;
     if (approval.status !== 'pending') throw new AppError('approval.expired', 410);
-    if (!(await kv.setIfAbsent(`approval:${approval.id}:resend-cooldown`, '1', settings.resendCooldownMs))) {
+    if (!(await kv.setIfAbsent(REDIS_KEYS.approvals.resendCooldown(approval.id), '1', settings.resendCooldownMs))) {
       throw new AppError('approval.resendTooSoon', 429);
     }
-    const count = await kv.incr(`approval:${approval.id}:resends`, settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
+    const count = await kv.incr(REDIS_KEYS.approvals.resends(approval.id), settings.ttlMs + KEEP_AFTER_EXPIRY_MS);
     if (count > settings.maxResends) throw new AppError('approval.resendLimit', 429);
     await this.pushToDevices(approval);
   }

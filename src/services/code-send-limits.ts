@@ -2,9 +2,7 @@
 // store lags the clock) and hourly/daily caps per account and IP counted by INCR before the check (SMS pumping).
 import { AppError } from '../shared/errors.js';
 import type { KvStore } from '../stores/kv-store.js';
-
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
+import { DAY_MS as DAY, HOUR_MS as HOUR, REDIS_KEYS } from '../stores/key-layout.js';
 
 /** Sends allowed per window; `Infinity` = no such cap (nothing is counted for it). */
 export interface CapLimits {
@@ -37,19 +35,19 @@ export async function releaseCooldown(kv: KvStore, key: string, now: number, coo
 }
 
 /**
- * Counts one send against every finite cap of `subject` and `ip` (keys under `prefix`), INCR before the check:
+ * Counts one send of `purpose` against every finite cap of `subject` and `ip` (keys: REDIS_KEYS.codes.count), INCR before the check:
  * simultaneous sends can never pass a cap together. Returns the keys counted (to give back with `uncountCaps` when
  * nothing went out). Throws sms.tooMany (429, param retryAt: the end of the cap's hour or day, epoch ms); the count
  * that overshot stays (the window ends anyway).
  */
-export async function countCaps(kv: KvStore, prefix: string, subject: string, ip: string, now: number, limits: CapLimits): Promise<string[]> {
+export async function countCaps(kv: KvStore, purpose: string, subject: string, ip: string, now: number, limits: CapLimits): Promise<string[]> {
   const hour = Math.floor(now / HOUR);
   const day = Math.floor(now / DAY);
   const caps: [string, number, number, number][] = [
-    [`${prefix}:n:acc:${subject}:h${hour}`, HOUR, limits.maxPerAccountPerHour, (hour + 1) * HOUR],
-    [`${prefix}:n:acc:${subject}:d${day}`, DAY, limits.maxPerAccountPerDay, (day + 1) * DAY],
-    [`${prefix}:n:ip:${ip}:h${hour}`, HOUR, limits.maxPerIpPerHour, (hour + 1) * HOUR],
-    [`${prefix}:n:ip:${ip}:d${day}`, DAY, limits.maxPerIpPerDay, (day + 1) * DAY],
+    [REDIS_KEYS.codes.count(purpose, 'acc', subject, 'h', hour), HOUR, limits.maxPerAccountPerHour, (hour + 1) * HOUR],
+    [REDIS_KEYS.codes.count(purpose, 'acc', subject, 'd', day), DAY, limits.maxPerAccountPerDay, (day + 1) * DAY],
+    [REDIS_KEYS.codes.count(purpose, 'ip', ip, 'h', hour), HOUR, limits.maxPerIpPerHour, (hour + 1) * HOUR],
+    [REDIS_KEYS.codes.count(purpose, 'ip', ip, 'd', day), DAY, limits.maxPerIpPerDay, (day + 1) * DAY],
   ];
   const counted: string[] = [];
   for (const [key, ttl, max, end] of caps) {

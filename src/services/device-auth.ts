@@ -4,10 +4,11 @@ import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Device, DeviceStore } from '../stores/device-store.js';
 import type { KvStore } from '../stores/kv-store.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export const DEVICE_TOKEN_TYP = 'fi-device+jwt';
 export const DECISION_TOKEN_TYP = 'fi-decision+jwt';
-/** A device token or decision is accepted for this long after its iat. */
+/** A device token or decision is accepted for this long after its iat (default; DEVICE_TOKEN_MAX_AGE_SECONDS). */
 export const MAX_TOKEN_AGE_SECONDS = 120;
 
 export interface DeviceAuthDeps {
@@ -16,6 +17,8 @@ export interface DeviceAuthDeps {
   clock: Clock;
   /** `aud` every device JWS must carry: the device API's base URL. */
   audience: string;
+  /** How long after its iat a device token or decision is accepted (seconds); default MAX_TOKEN_AGE_SECONDS. */
+  maxTokenAgeSeconds?: number;
 }
 
 export class DeviceAuth {
@@ -39,7 +42,7 @@ export class DeviceAuth {
         audience: this.deps.audience,
         typ,
         algorithms: ['ES256'],
-        maxTokenAge: MAX_TOKEN_AGE_SECONDS,
+        maxTokenAge: this.deps.maxTokenAgeSeconds ?? MAX_TOKEN_AGE_SECONDS,
         clockTolerance: 5,
         currentDate: new Date(this.deps.clock.now()),
         requiredClaims: ['iat', 'jti'],
@@ -48,7 +51,7 @@ export class DeviceAuth {
       throw new AppError('device.tokenInvalid', 401);
     }
     if (typeof payload.jti !== 'string' || payload.jti.length < 16 || payload.jti.length > 128) throw new AppError('device.tokenInvalid', 401);
-    const fresh = await this.deps.kv.setIfAbsent(`device-nonce:${device.id}:${payload.jti}`, '1', (MAX_TOKEN_AGE_SECONDS + 10) * 1000);
+    const fresh = await this.deps.kv.setIfAbsent(REDIS_KEYS.deviceNonces.nonce(device.id, payload.jti), '1', REDIS_KEYS.deviceNonces.ttlMs(this.deps.maxTokenAgeSeconds ?? MAX_TOKEN_AGE_SECONDS));
     if (!fresh) throw new AppError('device.tokenReplayed', 401);
     return { device, payload };
   }

@@ -18,6 +18,7 @@ import { isSupportedOsVersion, minimumOsVersion } from './os-version.js';
 import { type PurposeCodeService, type SmsCodeSettings, SmsNotSentError } from './purpose-codes.js';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { WebAuthnRp } from './webauthn.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 /**
  * The activation code's numbers for the shared code service (ENR-3): its lifetime, tries, digits and activation SMS
@@ -84,9 +85,9 @@ const ENROLMENT_ID = /^enr_[A-Za-z0-9_-]{10,40}$/;
 export class EnrolmentService {
   constructor(private readonly deps: EnrolmentDeps) {}
 
-  private key = (id: string) => `enrolment:${id}`;
+  private key = REDIS_KEYS.enrolments.enrolment;
   /** Kept apart from the pending enrolment, so writing it can never bring back an enrolment already used up. */
-  private challengeKey = (id: string) => `enrolment:${id}:webauthn`;
+  private challengeKey = REDIS_KEYS.enrolments.webauthn;
 
   /**
    * ENR-1: the password is checked like a login (ACC-2, lockout); the code goes to the number on file only.

@@ -2,6 +2,7 @@
 // simultaneous requests can get more checks past the limit than it allows; too many failures lock the subject.
 import type { Clock } from '../shared/clock.js';
 import type { KvStore } from '../stores/kv-store.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface FailureLimitPolicy {
   /** Failed checks (plus checks still running) within one window before the subject is locked. */
@@ -41,9 +42,9 @@ export class FailureLimiter {
   ) {}
 
   // A subject's keys share one Redis Cluster slot (hash tag), so its INCR and lock read travel on one connection, in order.
-  private lockKey = (subject: string) => `${this.prefix}:{${subject}}:lock`;
-  private tryKey = (subject: string, bucket: number) => `${this.prefix}:{${subject}}:try:${bucket}`;
-  private failKey = (subject: string, bucket: number) => `${this.prefix}:{${subject}}:fail:${bucket}`;
+  private lockKey = (subject: string) => REDIS_KEYS.limits.lock(this.prefix, subject);
+  private tryKey = (subject: string, bucket: number) => REDIS_KEYS.limits.try(this.prefix, subject, bucket);
+  private failKey = (subject: string, bucket: number) => REDIS_KEYS.limits.fail(this.prefix, subject, bucket);
 
   /**
    * Takes a slot for every subject, then reads the locks (in that order, one round trip). Allowed only when every

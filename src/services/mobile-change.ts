@@ -11,6 +11,7 @@ import type { Random } from '../shared/random.js';
 import { maskMobile, normaliseMobile } from './mobile-number.js';
 import type { PurposeCodeService } from './purpose-codes.js';
 import { mayChangeMobile } from './broker/broker-hierarchy.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface MobileChangeDeps {
   accounts: AccountStore;
@@ -45,8 +46,8 @@ export interface PendingMobile {
 export class MobileChangeService {
   constructor(private readonly deps: MobileChangeDeps) {}
 
-  private key = (accountId: string) => `mobilechange:${accountId}`;
-  private linkKey = (token: string) => `mobilechange:link:${token}`;
+  private key = REDIS_KEYS.mobileChanges.pending;
+  private linkKey = REDIS_KEYS.mobileChanges.link;
 
   /** The change waiting for the account owner's code, or null (none, expired or already confirmed). */
   async pendingFor(accountId: string): Promise<PendingMobile | null> {

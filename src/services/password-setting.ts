@@ -15,6 +15,7 @@ import type { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_MAX_LENGTH, type PasswordPolicy } from './password-policy.js';
 import type { PurposeCodeService } from './purpose-codes.js';
 import type { RememberedBrowserService } from './remembered-browsers.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface PasswordFlow {
   id: string;
@@ -59,7 +60,7 @@ const pseudonym = (loginId: string) => `id_${createHash('sha256').update(normali
 export class PasswordSettingService {
   constructor(private readonly deps: PasswordSettingDeps) {}
 
-  private key = (id: string) => `pwflow:${id}`;
+  private key = REDIS_KEYS.passwordFlows.flow;
 
   /**
    * Starts a flow for whatever was typed and returns it at once. The code goes out in the background to the number
@@ -101,7 +102,7 @@ export class PasswordSettingService {
     return this.deps.resendCooldownMs ?? 30_000;
   }
 
-  private coolKey = (flowId: string) => `pwflow:cool:${flowId}`;
+  private coolKey = REDIS_KEYS.passwordFlows.cool;
 
   /** Hands the code over without waiting; what becomes of it is logged, never shown before the code is proven. */
   private dispatch(flow: PasswordFlow, to: string | null, ip: string): void {

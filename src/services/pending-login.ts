@@ -1,5 +1,6 @@
 // The state of one hosted login between the password and the finish, bound to the provider's interaction uid.
 import type { KvStore } from '../stores/kv-store.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface PendingLogin {
   uid: string;
@@ -23,15 +24,15 @@ export class PendingLoginStore {
   ) {}
 
   async get(uid: string): Promise<PendingLogin | null> {
-    const raw = await this.kv.get(`login:${uid}`);
+    const raw = await this.kv.get(REDIS_KEYS.pendingLogin.login(uid));
     return raw ? (JSON.parse(raw) as PendingLogin) : null;
   }
 
   async save(login: PendingLogin): Promise<void> {
-    await this.kv.set(`login:${login.uid}`, JSON.stringify(login), this.ttlMs);
+    await this.kv.set(REDIS_KEYS.pendingLogin.login(login.uid), JSON.stringify(login), this.ttlMs);
   }
 
   async delete(uid: string): Promise<void> {
-    await this.kv.del(`login:${uid}`);
+    await this.kv.del(REDIS_KEYS.pendingLogin.login(uid));
   }
 }

@@ -10,6 +10,7 @@ import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
 import type { KvStore } from '../stores/kv-store.js';
 import { type CapLimits, countCaps, releaseCooldown, takeCooldown, uncountCaps } from './code-send-limits.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export type CodePurpose = 'login' | 'activation' | 'password' | 'mobile_change';
 
@@ -120,9 +121,9 @@ export class PurposeCodeService {
     return this.perPurpose[purpose];
   }
 
-  private key = (purpose: CodePurpose, flowId: string) => `pcode:${purpose}:${flowId}`;
-  private triesKey = (codeId: string) => `pcode:tries:${codeId}`;
-  private usedKey = (codeId: string) => `pcode:used:${codeId}`;
+  private key = (purpose: CodePurpose, flowId: string) => REDIS_KEYS.codes.code(purpose, flowId);
+  private triesKey = REDIS_KEYS.codes.tries;
+  private usedKey = REDIS_KEYS.codes.used;
 
   /** The code last sent for this flow, if any (also when expired, void or not delivered). */
   async current(purpose: CodePurpose, flowId: string): Promise<CurrentCode | null> {
@@ -154,12 +155,12 @@ export class PurposeCodeService {
     const now = clock.now();
 
     // A login code's cool-down belongs to that login (a new login sends its first code at once); the others' to the subject.
-    const coolKey = `pcode:${p}:cool:${p === 'login' ? `flow:${input.flowId}` : input.subject}`;
+    const coolKey = REDIS_KEYS.codes.cool(p, p === 'login' ? `flow:${input.flowId}` : input.subject);
     const resendAt = now + s.resendCooldownMs;
     await takeCooldown(kv, coolKey, now, s.resendCooldownMs);
     let counted: string[];
     try {
-      counted = await countCaps(kv, `pcode:${p}`, input.subject, input.ip, now, s);
+      counted = await countCaps(kv, p, input.subject, input.ip, now, s);
     } catch (err) {
       // Nothing goes out: the cool-down just taken is given back (only if still ours), so the page names the cap.
       await releaseCooldown(kv, coolKey, now, s.resendCooldownMs);

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Random } from '../shared/random.js';
 import type { KvStore } from '../stores/kv-store.js';
+import { REDIS_KEYS } from '../stores/key-layout.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -24,8 +25,8 @@ export const rememberedBrowserId = hashToken;
 export class RememberedBrowserService {
   constructor(private readonly deps: { kv: KvStore; clock: Clock; random: Random; log?: Pick<Logger, 'warn'> }) {}
 
-  private key = (accountId: string, id: string) => `rb:${accountId}:${id}`;
-  private indexKey = (accountId: string) => `rb:index:${accountId}`;
+  private key = REDIS_KEYS.rememberedBrowsers.browser;
+  private indexKey = REDIS_KEYS.rememberedBrowsers.index;
 
   /** Remembers a browser for `intervalDays` (> 0); returns the token for its cookie. */
   async remember(accountId: string, intervalDays: number, browser: string): Promise<string> {

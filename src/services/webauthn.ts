@@ -19,17 +19,19 @@ export interface WebAuthnRpSettings {
   rpName: string;
   /** The issuer's origin (scheme, host, port): where the web app runs. */
   origin: string;
+  /** How long the browser waits for the person (ms, the options' timeout); default 120 s (WEBAUTHN_TIMEOUT_SECONDS). */
+  timeoutMs?: number;
 }
 
-const TIMEOUT_MS = 120_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** The relying-party side of WebAuthn; stateless: callers keep challenges and credentials. */
 export class WebAuthnRp {
   constructor(readonly settings: WebAuthnRpSettings) {}
 
-  static forIssuer(issuer: string, rpName = 'financeIDENT'): WebAuthnRp {
+  static forIssuer(issuer: string, options: { rpName?: string; timeoutMs?: number } = {}): WebAuthnRp {
     const url = new URL(issuer);
-    return new WebAuthnRp({ rpId: url.hostname, rpName, origin: url.origin });
+    return new WebAuthnRp({ rpId: url.hostname, rpName: options.rpName ?? 'financeIDENT', origin: url.origin, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   }
 
   /** Registration options for a platform authenticator with user verification required. */
@@ -41,7 +43,7 @@ export class WebAuthnRp {
       userDisplayName: user.displayName,
       userID: new TextEncoder().encode(user.id),
       attestationType: 'none',
-      timeout: TIMEOUT_MS,
+      timeout: this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       authenticatorSelection: { authenticatorAttachment: 'platform', residentKey: 'preferred', userVerification: 'required' },
       supportedAlgorithmIDs: [-7, -257],
     });
@@ -79,7 +81,7 @@ export class WebAuthnRp {
       challenge: new Uint8Array(challenge),
       allowCredentials: [{ id: credential.credentialId, ...(credential.transports ? { transports: credential.transports } : {}) }],
       userVerification: 'required',
-      timeout: TIMEOUT_MS,
+      timeout: this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
   }
 

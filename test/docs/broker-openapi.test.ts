@@ -38,7 +38,7 @@ describe('docs/openapi/broker-api.yaml', () => {
     const routed = routedOperations(
       brokerRoutes({ intervals: c.intervals, area: c.broker }, noop, []),
       mobileRoutes({ provider: c.provider as Provider, accounts: c.accounts, mobileChange: c.broker.mobileChange }, []),
-      statementRoutes({ provider: c.provider, accounts: c.accounts, ledger: c.smsLedger, vatPercent: 19 }),
+      statementRoutes({ provider: c.provider, accounts: c.accounts, statements: c.statements }),
     );
     expect(routed.sort()).toEqual(check.documented().sort());
     expect(routed.length).toBe(13);

@@ -4,16 +4,15 @@ import Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import { AppError } from '../../shared/errors.js';
 import type { AccountStore } from '../../stores/account-store.js';
-import type { SmsLedger } from '../../stores/sms-ledger.js';
-import { SmsStatementService, statementFileName, toCsv, toJson } from '../../services/sms-statement.js';
+import { type SmsStatementService, statementFileName, toCsv, toJson } from '../../services/sms-statement.js';
 import { type ApiCaller, bearerAuth } from '../api-auth.js';
 import { MANAGING_ROLES, managingBrokerId } from '../../services/broker/broker-hierarchy.js';
 
 export interface StatementRouteDeps {
   provider: Provider;
   accounts: AccountStore;
-  ledger: SmsLedger;
-  vatPercent: number;
+  /** The statements (built once in the composition root). */
+  statements: SmsStatementService;
   /** Whether the caller may see the SMS costs (an employee only with the right its broker granted). */
   maySeeCosts?: (caller: ApiCaller['account']) => Promise<boolean>;
 }
@@ -22,7 +21,7 @@ const single = (value: unknown): string | undefined => (Array.isArray(value) ? v
 
 export function statementRoutes(deps: StatementRouteDeps): Router {
   const router = new Router({ prefix: '/api/broker' });
-  const statements = new SmsStatementService({ ledger: deps.ledger, accounts: deps.accounts, vatPercent: deps.vatPercent });
+  const { statements } = deps;
 
   router.get('/statement', bearerAuth({ provider: deps.provider, accounts: deps.accounts, roles: [...MANAGING_ROLES], scope: 'broker_api' }), async (ctx) => {
     const caller = ctx.state.caller as ApiCaller;

@@ -4,6 +4,7 @@
 // index sets (active mailings, a broker's mailings) lie elsewhere and are only ever written by single-key commands.
 import { emptyCounts, RECIPIENT_STATES, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../mailings.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
+import { REDIS_KEYS } from '../key-layout.js';
 
 /** KEYS: queue, states, counts. Pops pending recipients until one is really pending; marks it claimed. */
 const claimScript = luaScript(`
@@ -76,15 +77,12 @@ interface Static {
 
 export class RedisMailingStore implements MailingStore {
   /** @param retentionMs how long a mailing and its results are kept (default 400 days). */
-  constructor(private readonly client: RedisConnection, private readonly retentionMs = 400 * 24 * 3600_000) {}
+  constructor(private readonly client: RedisConnection, private readonly retentionMs: number = REDIS_KEYS.mailings.retentionMs) {}
 
   /** Every key of one mailing carries the tag {<id>}: one Redis Cluster slot (see src/stores/key-layout.ts). */
-  private k(id: string) {
-    const base = `mailing:{${id}}`;
-    return { meta: base, order: `${base}:order`, rcpt: `${base}:r`, states: `${base}:s`, info: `${base}:i`, queue: `${base}:q`, counts: `${base}:n`, lease: `${base}:lease` };
-  }
-  private readonly activeKey = 'mailings:active';
-  private brokerKey = (brokerId: string) => `mailings:broker:${brokerId}`;
+  private k = REDIS_KEYS.mailings.mailing;
+  private readonly activeKey = REDIS_KEYS.mailings.active();
+  private brokerKey = REDIS_KEYS.mailings.broker;
 
   async create(mailing: Mailing, recipients: Omit<MailingRecipient, 'state' | 'messageId' | 'error' | 'at'>[]): Promise<void> {
     const k = this.k(mailing.id);

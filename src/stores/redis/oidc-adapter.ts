@@ -3,13 +3,10 @@ import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider'
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { GRANTABLE, lostConsumeRace, REPLAY_MODEL, replayDetected } from '../oidc-single-use.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
+import { REDIS_KEYS } from '../key-layout.js';
 
-const modelKey = (model: string, id: string) => `oidc:${model}:${id}`;
-/** A grant's index of its tokens and its revocation mark share one Redis Cluster slot (hash tag: the grant id). */
-const grantIndexKey = (grantId: string) => `oidc:grant:{${grantId}}`;
-const grantRevokedKey = (grantId: string) => `oidc:grant:{${grantId}}:revoked`;
-const uidKey = (model: string, uid: string) => `oidc:uid:${model}:${uid}`;
-const userCodeKey = (model: string, userCode: string) => `oidc:userCode:${model}:${userCode}`;
+// The keys (src/stores/key-layout.ts); a grant's index and its revocation mark share one Redis Cluster slot.
+const { model: modelKey, grant: grantIndexKey, grantRevoked: grantRevokedKey, uid: uidKey, userCode: userCodeKey } = REDIS_KEYS.oidc;
 
 /**
  * What a revoked token's key holds until the token would have expired: never a JSON object, so `find`
@@ -17,7 +14,7 @@ const userCodeKey = (model: string, userCode: string) => `oidc:userCode:${model}
  */
 const REVOKED = 'revoked';
 /** How long a revocation mark and a tombstone last at least: longer than any request that may still save a token of the grant. */
-const REVOKED_MARK_MIN_MS = 10 * 60_000;
+const REVOKED_MARK_MIN_MS = REDIS_KEYS.oidc.revokedMarkMinMs;
 
 /*
  * Revocation without a multi-slot step (a Redis Cluster keeps a token and its grant index in different slots):
