@@ -8,7 +8,8 @@ import { RememberedBrowserService } from '../../src/services/remembered-browsers
 import { PurposeCodeService } from '../../src/services/purpose-codes.js';
 import { SmsCodeService } from '../../src/services/sms-code-service.js';
 import { buildSecondFactor } from '../../src/services/second-factor/index.js';
-import { proofOf, type LoginAttempt } from '../../src/services/second-factor/contract.js';
+import { proofOf, type LoginAttempt, type PageFactor, type Proof } from '../../src/services/second-factor/contract.js';
+import { LoginFlow } from '../../src/services/second-factor/login-flow.js';
 import type { Account } from '../../src/stores/account-store.js';
 import { account, approvalWorld, newDevice } from './world.js';
 
@@ -44,19 +45,19 @@ describe('the step after the password', () => {
     const w = flowWorld();
     await w.devices.add((await newDevice('acc_unit')).device);
     const login = w.login();
-    expect(await w.flow.afterPassword(login, account(), undefined)).toEqual({ step: 'app' });
+    expect(await w.flow.afterPassword(login, account(), undefined)).toEqual({ step: 'factor', factor: 'app', page: '/approval' });
     expect(await w.pending.get(login.uid)).toEqual(login);
   });
 
   it('an app account without a device goes to the no-device page', async () => {
     const w = flowWorld();
-    expect(await w.flow.afterPassword(w.login(), account(), undefined)).toEqual({ step: 'noDevice' });
+    expect(await w.flow.afterPassword(w.login(), account(), undefined)).toEqual({ step: 'factor', factor: 'app', page: '/second-factor' });
   });
 
   it('an SMS account goes to the code page (devices or not)', async () => {
     const w = flowWorld();
     await w.devices.add((await newDevice('acc_unit')).device);
-    expect(await w.flow.afterPassword(w.login(), account({ twoFactorMethod: 'sms' }), undefined)).toEqual({ step: 'sms' });
+    expect(await w.flow.afterPassword(w.login(), account({ twoFactorMethod: 'sms' }), undefined)).toEqual({ step: 'factor', factor: 'sms', page: '/sms' });
   });
 
   it('a remembered browser is done at once (proof "remembered"); nothing is stored for a page', async () => {
@@ -71,7 +72,7 @@ describe('the step after the password', () => {
     const w = flowWorld();
     await w.devices.add((await newDevice('acc_unit')).device);
     const token = await w.rememberedBrowsers.remember('acc_unit', 7, 'Firefox');
-    expect(await w.flow.afterPassword(w.login({ freshSecondFactor: true }), account(), token)).toEqual({ step: 'app' });
+    expect(await w.flow.afterPassword(w.login({ freshSecondFactor: true }), account(), token)).toEqual({ step: 'factor', factor: 'app', page: '/approval' });
   });
 
   it('a remembered browser past the account interval counts for nothing', async () => {
@@ -79,7 +80,7 @@ describe('the step after the password', () => {
     await w.devices.add((await newDevice('acc_unit')).device);
     const token = await w.rememberedBrowsers.remember('acc_unit', 7, 'Firefox');
     w.clock.advance(7 * DAY);
-    expect(await w.flow.afterPassword(w.login(), account(), token)).toEqual({ step: 'app' });
+    expect(await w.flow.afterPassword(w.login(), account(), token)).toEqual({ step: 'factor', factor: 'app', page: '/approval' });
   });
 
   it('a new mobile number waiting for confirmation comes first (ACC-3), once per login', async () => {
@@ -100,6 +101,41 @@ describe('what a finished login claims (acr, amr, auth_time)', () => {
     ['remembered', ACR.password, ['pwd']],
   ] as const)('proof %s → acr %s, amr %j, auth_time in whole seconds of the proof', (method, acr, amr) => {
     expect(w.flow.result({ accountId: 'acc_unit' }, proofOf(method, at))).toEqual({ accountId: 'acc_unit', acr, amr, auth_time: Math.floor(at / 1000) });
+  });
+});
+
+describe('a new factor is one class implementing the contract, listed in the flow', () => {
+  /** A hardware one-time-password token, as a new factor would be written (its page would be /interaction/:uid/otp). */
+  class OtpTokenFactor implements PageFactor<null, string> {
+    readonly id = 'otp';
+    readonly methods = { otp: ['pwd', 'mfa', 'otp'] };
+    readonly pages = { page: '/otp' };
+    constructor(private readonly now: () => number) {}
+    chosenBy(a: Account): boolean {
+      return a.name === 'Tina Token';
+    }
+    available(): boolean {
+      return true;
+    }
+    async start(): Promise<null> {
+      return null;
+    }
+    async complete(_attempt: LoginAttempt, code: string): Promise<Proof | null> {
+      return code === '424242' ? { method: 'otp', amr: [...this.methods.otp], at: this.now() } : null;
+    }
+  }
+
+  it('the account that chose it goes to its page, the others keep theirs, and its proof gives its amr with the two-factor acr', async () => {
+    const w = flowWorld();
+    const otp = new OtpTokenFactor(() => w.clock.now());
+    const flow = new LoginFlow({ pending: w.pending, factors: [otp, w.factors.app, w.factors.sms], remembered: w.factors.remembered, acr: ACR });
+    const tina = account({ name: 'Tina Token' });
+    expect(await flow.afterPassword(w.login(), tina, undefined)).toEqual({ step: 'factor', factor: 'otp', page: '/otp' });
+    expect(await flow.afterPassword(w.login(), account({ twoFactorMethod: 'sms' }), undefined)).toEqual({ step: 'factor', factor: 'sms', page: '/sms' });
+    const attempt = w.attempt(w.login(), tina);
+    expect(await otp.complete(attempt, '000000')).toBeNull();
+    const proof = (await otp.complete(attempt, '424242'))!;
+    expect(flow.result(attempt.login, proof)).toEqual({ accountId: 'acc_unit', acr: ACR.twoFactor, amr: ['pwd', 'mfa', 'otp'], auth_time: Math.floor(w.clock.now() / 1000) });
   });
 });
 

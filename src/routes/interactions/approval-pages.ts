@@ -29,7 +29,7 @@ export function showApproval(deps: InteractionDeps): Middleware {
       ({ approval, outcome } = await deps.approvals.state(login.approvalId));
       if (!approval) return ctx.redirect(`/interaction/${login.uid}/second-factor`);
     } else {
-      if (deps.flow.pageFor(account) !== 'app') return ctx.redirect(`/interaction/${login.uid}/second-factor`);
+      if (deps.flow.chosen(account).id !== 'app') return ctx.redirect(`/interaction/${login.uid}/second-factor`);
       approval = await startApp(ctx, deps, login, account);
       if (!approval) return;
     }

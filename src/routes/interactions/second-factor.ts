@@ -5,21 +5,17 @@ import { completeLogin } from './finish-login.js';
 import { loadPending, loginAttempt } from './load-pending.js';
 import type { PendingLogin } from '../../services/pending-login.js';
 import type { Account } from '../../stores/account-store.js';
-import type { NextStep } from '../../services/second-factor/login-flow.js';
 import type { Approval } from '../../services/approval-record.js';
 import type { InteractionDetails } from './load-interaction.js';
 import { platformOf } from '../../services/user-agent-summary.js';
 import { webappMessages } from '../../i18n/webapp-messages.js';
 import { translate } from '../../i18n/messages.js';
 
-/** The page of each step (under /interaction/:uid). */
-const PAGES: Record<Exclude<NextStep['step'], 'done'>, string> = { mobileChange: '/mobile', app: '/approval', sms: '/sms', noDevice: '/second-factor' };
-
 /** After the password (or the mobile-number step): finishes a remembered browser's login, else redirects to the next page. */
 export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account): Promise<void> {
   const next = await deps.flow.afterPassword(login, account, deps.rememberedBrowsers.token(ctx, account.id));
   if (next.step === 'done') return completeLogin(ctx, deps, details, login, account, next.proof);
-  ctx.redirect(`/interaction/${login.uid}${PAGES[next.step]}`);
+  ctx.redirect(`/interaction/${login.uid}${next.step === 'mobileChange' ? '/mobile' : next.page}`);
 }
 
 /** The page for an account without a device: set one up (QR code on a desktop, the store on a phone) or use SMS. */
@@ -63,7 +59,8 @@ export function showSecondFactor(deps: InteractionDeps): Middleware {
     if (!loaded) return;
     const { login, account } = loaded;
     if (login.approvalId && (await deps.approvals.get(login.approvalId))?.status === 'pending') return ctx.redirect(`/interaction/${login.uid}/approval`);
-    if (deps.flow.pageFor(account) === 'sms') return ctx.redirect(`/interaction/${login.uid}/sms`);
+    const chosen = deps.flow.chosen(account);
+    if (chosen.id !== 'app') return ctx.redirect(`/interaction/${login.uid}${chosen.pages.page}`);
     const approval = await startApp(ctx, deps, login, account, () => showNoDevice(ctx, deps, login.uid, account));
     if (approval) ctx.redirect(`/interaction/${login.uid}/approval`);
   };

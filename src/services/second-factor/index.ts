@@ -43,7 +43,7 @@ export function buildSecondFactor(deps: SecondFactorDeps): { factors: SecondFact
   };
   const flow = new LoginFlow({
     pending: deps.pending,
-    app: factors.app,
+    factors: [factors.app, factors.sms], // the accounts' choices; the first is the default
     remembered: factors.remembered,
     acr: deps.acr,
     ...(deps.mobileChangePending ? { mobileChangePending: deps.mobileChangePending } : {}),
@@ -51,5 +51,5 @@ export function buildSecondFactor(deps: SecondFactorDeps): { factors: SecondFact
   return { factors, flow };
 }
 
-export type { Proof, ProofMethod, LoginAttempt, SecondFactor, FactorId } from './contract.js';
+export type { Proof, ProofMethod, LoginAttempt, SecondFactor, PageFactor, FactorId, FactorPages } from './contract.js';
 export type { NextStep, LoginResult } from './login-flow.js';

@@ -1,20 +1,18 @@
 // The login after its password: which step comes next (or done), and what the finished login claims (acr, amr, auth_time).
 import type { Account } from '../../stores/account-store.js';
 import type { PendingLogin, PendingLoginStore } from '../pending-login.js';
-import type { Proof } from './contract.js';
-import type { AppApprovalFactor } from './factors/app-approval.js';
+import type { FactorId, PageFactor, Proof } from './contract.js';
 import type { RememberedBrowserFactor } from './factors/remembered-browser.js';
 
 /**
  * What follows the password: the mobile-number confirmation (ACC-3), done (a remembered browser stood in), or the
- * page of the account's factor — the app's waiting page, the SMS code page, or the page for an account without a device.
+ * page of the account's chosen factor (its `pages.page`, e.g. the app's waiting page or the SMS code page; its
+ * `pages.setupPage` when the account cannot use it yet, e.g. no device enrolled).
  */
 export type NextStep =
   | { step: 'mobileChange' }
   | { step: 'done'; proof: Proof }
-  | { step: 'app' }
-  | { step: 'sms' }
-  | { step: 'noDevice' };
+  | { step: 'factor'; factor: FactorId; page: string };
 
 /** What the provider is told about a finished login (OIDC Core 2: acr, amr; auth_time in seconds). */
 export interface LoginResult {
@@ -27,7 +25,8 @@ export interface LoginResult {
 
 export interface LoginFlowDeps {
   pending: Pick<PendingLoginStore, 'save'>;
-  app: Pick<AppApprovalFactor, 'available'>;
+  /** The factors an account can choose, each with its page, asked in order (chosenBy); the first is the default. */
+  factors: readonly Pick<PageFactor, 'id' | 'pages' | 'chosenBy' | 'available'>[];
   remembered: Pick<RememberedBrowserFactor, 'complete'>;
   /** The acr values from the configuration (ACR_PASSWORD, ACR_TWO_FACTOR). */
   acr: { password: string; twoFactor: string };
@@ -55,18 +54,21 @@ export class LoginFlow {
     }
     if (proof) return { step: 'done', proof };
     await this.deps.pending.save(login);
-    return { step: await this.factorStep(account) };
+    return this.factorStep(account);
   }
 
-  /** The page of the account's second factor: SMS for SMS accounts, the app when a device is enrolled, else the no-device page. */
-  async factorStep(account: Account): Promise<'app' | 'sms' | 'noDevice'> {
-    if (this.pageFor(account) === 'sms') return 'sms';
-    return (await this.deps.app.available(account)) ? 'app' : 'noDevice';
+  /** The page of the account's chosen factor: its page when the account can use it now, else its setup page. */
+  async factorStep(account: Account): Promise<NextStep & { step: 'factor' }> {
+    const factor = this.chosen(account);
+    const usable = await factor.available(account);
+    return { step: 'factor', factor: factor.id, page: usable ? factor.pages.page : (factor.pages.setupPage ?? factor.pages.page) };
   }
 
-  /** The factor the account chose (its method), before asking whether a device is enrolled. */
-  pageFor(account: Pick<Account, 'twoFactorMethod'>): 'app' | 'sms' {
-    return account.twoFactorMethod === 'sms' ? 'sms' : 'app';
+  /** The factor the account chose (its method), before asking whether it can be used now. */
+  chosen(account: Account): Pick<PageFactor, 'id' | 'pages' | 'available'> {
+    const factor = this.deps.factors.find((f) => f.chosenBy(account)) ?? this.deps.factors[0];
+    if (!factor) throw new Error('LoginFlow: no second factor configured');
+    return factor;
   }
 
   /** The claims of the finished login: the two-factor acr only when the proof includes a second factor (`mfa`). */

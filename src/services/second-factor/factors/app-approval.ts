@@ -5,7 +5,7 @@ import { isAppError, type ErrorCode } from '../../../shared/errors.js';
 import type { Approval, ApprovalOutcome } from '../../approval-record.js';
 import type { ApprovalService } from '../../approval-service.js';
 import type { PendingLoginStore } from '../../pending-login.js';
-import { AMR, proofOf, type LoginAttempt, type Proof, type SecondFactor } from '../contract.js';
+import { AMR, proofOf, type LoginAttempt, type PageFactor, type Proof } from '../contract.js';
 
 export interface AppApprovalDeps {
   approvals: Pick<ApprovalService, 'create' | 'state'>;
@@ -18,11 +18,18 @@ export interface AppApprovalDeps {
 /** What starting the app factor gives the page: the approval, no device to ask, or a cap's refusal (APR-7). */
 export type AppStart = { kind: 'started'; approval: Approval } | { kind: 'noDevice' } | { kind: 'refused'; code: ErrorCode };
 
-export class AppApprovalFactor implements SecondFactor<AppStart, void> {
+export class AppApprovalFactor implements PageFactor<AppStart, void> {
   readonly id = 'app' as const;
   readonly methods = { hwk: AMR.hwk, webauthn: AMR.webauthn };
+  /** The waiting page (APR-3); without an enrolled device, the page that sets one up (or offers SMS). */
+  readonly pages = { page: '/approval', setupPage: '/second-factor' };
 
   constructor(private readonly deps: AppApprovalDeps) {}
+
+  /** Every account that did not choose SMS uses the app (ENR-1). */
+  chosenBy(account: Account): boolean {
+    return account.twoFactorMethod !== 'sms';
+  }
 
   /** The account uses the app (not SMS) and has at least one enrolled device. */
   async available(account: Account): Promise<boolean> {

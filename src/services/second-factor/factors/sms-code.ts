@@ -3,7 +3,7 @@ import type { Clock } from '../../../shared/clock.js';
 import { isAppError, type AppError } from '../../../shared/errors.js';
 import type { Account, AccountStore } from '../../../stores/account-store.js';
 import type { SmsCodeService } from '../../sms-code-service.js';
-import { AMR, proofOf, type LoginAttempt, type Proof, type SecondFactor } from '../contract.js';
+import { AMR, proofOf, type LoginAttempt, type PageFactor, type Proof } from '../contract.js';
 
 export interface SmsCodeDeps {
   smsCodes: Pick<SmsCodeService, 'send' | 'current' | 'verify'>;
@@ -16,11 +16,18 @@ export interface SmsCodeDeps {
 /** Starting gives the refusal of the send (cool-down, cap, provider refused), or null when a code is on its way. */
 export type SmsStart = AppError | null;
 
-export class SmsCodeFactor implements SecondFactor<SmsStart, string> {
+export class SmsCodeFactor implements PageFactor<SmsStart, string> {
   readonly id = 'sms' as const;
   readonly methods = { sms: AMR.sms };
+  /** The code page (SMS-1). */
+  readonly pages = { page: '/sms' };
 
   constructor(private readonly deps: SmsCodeDeps) {}
+
+  /** Accounts without a smartphone chose the SMS code (SMS-1). */
+  chosenBy(account: Account): boolean {
+    return account.twoFactorMethod === 'sms';
+  }
 
   /** Allowed for the account and a number is on file. */
   available(account: Account): boolean {
