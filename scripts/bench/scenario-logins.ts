@@ -1,0 +1,74 @@
+// Scenarios 1 and 2 and baseline B: logins per CPU second in alternating windows, and the Redis commands and
+// sequential round trips of one login, step by step (sequential logins through the round-trip proxy).
+import { alternate, round, type LoadResult } from './load.js';
+import { countRedisCommands } from './redis-monitor.js';
+import { perLogin, type StepCount } from './redis-trips.js';
+import { check, CPUS, type BenchWorld } from './setup.js';
+
+export interface LoginLoads {
+  remembered: LoadResult;
+  approval: LoadResult;
+  bare: LoadResult;
+}
+
+/** Scenario 1, scenario 2 and the bare provider's login, in `rounds` alternating windows of `seconds` each. */
+export async function measureLogins(world: BenchWorld, opts: { seconds: number; rounds: number }): Promise<LoginLoads> {
+  const loads = await alternate(
+    {
+      remembered: () => world.load(world.idp, 1_000_000, opts.seconds, (vu) => world.rememberedLogin(vu)),
+      bare: () => world.load(world.base, 1_000_000, opts.seconds, (vu) => world.bareLogin(vu)),
+      approval: () => world.load(world.idp, 1_000_000, opts.seconds, (vu) => world.approvedLogin(vu)),
+    },
+    opts.rounds,
+    CPUS,
+  );
+  check(loads.remembered, 'scenario 1 (remembered browser)');
+  check(loads.bare, 'baseline B (bare provider)');
+  check(loads.approval, 'scenario 2 (push approval)');
+  return loads;
+}
+
+export interface RedisPerLogin {
+  sampleLogins: number;
+  /** Sequential round trips per login (proxy count: commands written before the previous reply share a trip). */
+  trips: number;
+  /** Commands sent by the server per login. */
+  commands: number;
+  /** Commands run inside Lua scripts per login (redis-cli monitor). */
+  luaCommands: number;
+  steps: StepCount[];
+}
+
+const stepName = (method: string, target: URL) =>
+  `${method} ${target.pathname.replace(/^\/interaction\/[^/]+/, '/interaction/:uid').replace(/^\/auth\/[^/]+/, '/auth/:uid')}`;
+
+/** Runs `task(0)` `sample` times one after the other and counts Redis traffic per step of virtual user 0. */
+async function countPerLogin(world: BenchWorld, clientOf: 'idp' | 'base', task: () => Promise<void>, sample: number): Promise<RedisPerLogin> {
+  const client = (clientOf === 'idp' ? world.vuClients : world.baseClients)[0]!;
+  client.onRequest = (method, target) => world.proxy.mark(stepName(method, target));
+  world.proxy.take();
+  try {
+    const monitor = await countRedisCommands(world.redis.port, async () => {
+      for (let i = 0; i < sample; i++) await task();
+    });
+    const counted = perLogin(world.proxy.take(), sample);
+    return { sampleLogins: sample, trips: counted.trips, commands: counted.commands, luaCommands: round(monitor.lua / sample, 1), steps: counted.steps };
+  } finally {
+    delete client.onRequest;
+    world.proxy.take();
+  }
+}
+
+export async function countLoginTrips(world: BenchWorld, sample: number): Promise<Record<'remembered' | 'approval' | 'bare', RedisPerLogin>> {
+  return {
+    remembered: await countPerLogin(world, 'idp', () => world.rememberedLogin(0), sample),
+    approval: await countPerLogin(world, 'idp', () => world.approvedLogin(0), sample),
+    bare: await countPerLogin(world, 'base', () => world.bareLogin(0), sample),
+  };
+}
+
+/** The per-step table of one login: "step | trips | commands (by name)". */
+export function formatSteps(title: string, r: RedisPerLogin): string {
+  const lines = r.steps.map((s) => `  ${s.step.padEnd(44)} ${String(s.trips).padStart(5)} trips ${String(s.commands).padStart(5)} cmds  ${Object.entries(s.byCommand).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  return [`${title}: ${r.trips} sequential round trips, ${r.commands} commands (+ ${r.luaCommands} inside Lua) per login`, ...lines].join('\n');
+}
