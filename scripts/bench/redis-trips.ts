@@ -1,7 +1,8 @@
 // A TCP proxy between a server under test and Redis that counts, per labelled step, the Redis commands and the
 // sequential round trips (a trip = the client writes after its previous reply arrived; commands written before
-// the reply came — a pipeline, a MULTI block, commands sent side by side — share one trip). Counts per connection,
-// summed over connections (a Pub/Sub connection's pushed messages start no trip).
+// the reply came — a pipeline, a MULTI block, commands sent side by side — share one trip; while counting, replies
+// are held back 3 ms so that commands sent side by side cannot be mistaken for a reaction to a reply). Counts per
+// connection, summed over connections (a Pub/Sub connection's pushed messages start no trip).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface StepCount {
@@ -9,6 +10,8 @@ export interface StepCount {
   trips: number;
   commands: number;
   byCommand: Record<string, number>;
+  /** Every command as "trip#: NAME key" (key with ids replaced by *), in order; for reading where trips go. */
+  sequence: string[];
 }
 
 /** Incremental parser of client → Redis traffic (RESP arrays of bulk strings; inline commands as one line each). */
@@ -18,7 +21,8 @@ class CommandParser {
   /** Feeds bytes; returns the names of the commands completed by them. */
   feed(chunk: Buffer): string[] {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    const names: string[] = [];
+    const names: string[] = [];  // "NAME firstKey"
+
     for (;;) {
       const parsed = this.next();
       if (!parsed) break;
@@ -38,6 +42,7 @@ class CommandParser {
     const items = Number(b.subarray(1, eol).toString());
     let at = eol + 2;
     let name = '';
+    const words: string[] = [];
     for (let i = 0; i < items; i++) {
       eol = lineEnd(at);
       if (eol < 0) return null;
@@ -45,11 +50,16 @@ class CommandParser {
       const start = eol + 2;
       if (b.length < start + len + 2) return null;
       if (i === 0) name = b.subarray(start, start + len).toString().toUpperCase();
+      else if (i < 4) words.push(b.subarray(start, start + Math.min(len, 80)).toString());
       at = start + len + 2;
     }
-    return { name, end: at };
+    // EVALSHA sha numkeys key…: show the first key; otherwise the first argument.
+    const key = name === 'EVALSHA' || name === 'EVAL' ? (words[2] ?? '') : (words[0] ?? '');
+    return { name: `${name} ${key.replace(/[A-Za-z0-9_-]{16,}/g, '*')}`.trim(), end: at };
   }
 }
+
+const REPLY_HOLD_MS = 3;
 
 export interface TripProxy {
   port: number;
@@ -77,11 +87,25 @@ export async function startTripProxy(target: { host: string; port: number }): Pr
       if (!awaitingReply) current.trips++;
       awaitingReply = true;
       current.commands += names.length;
-      for (const n of names) current.byCommand[n] = (current.byCommand[n] ?? 0) + 1;
+      for (const n of names) {
+        const command = n.split(' ')[0]!;
+        current.byCommand[command] = (current.byCommand[command] ?? 0) + 1;
+        current.sequence.push(`${current.trips}: ${n}`);
+      }
     });
     upstream.on('data', (chunk: Buffer) => {
-      awaitingReply = false;
-      client.write(chunk);
+      if (!current) {
+        awaitingReply = false;
+        client.write(chunk);
+        return;
+      }
+      // While counting, replies are held back a little: every command the server writes without waiting for a
+      // reply (same tick, Promise.all, a pipeline) then reaches us before it could have seen one. (Timers of the
+      // same delay fire in order, so the byte stream keeps its order.)
+      setTimeout(() => {
+        awaitingReply = false;
+        if (!client.destroyed) client.write(chunk);
+      }, REPLY_HOLD_MS);
     });
     const end = () => {
       client.destroy();
@@ -98,7 +122,7 @@ export async function startTripProxy(target: { host: string; port: number }): Pr
   return {
     port: address.port,
     mark(step) {
-      current = steps.get(step) ?? { step, trips: 0, commands: 0, byCommand: {} };
+      current = steps.get(step) ?? { step, trips: 0, commands: 0, byCommand: {}, sequence: [] };
       steps.set(step, current);
     },
     take() {
@@ -117,6 +141,13 @@ export async function startTripProxy(target: { host: string; port: number }): Pr
 /** Sums steps and divides by `logins`, one decimal. */
 export function perLogin(steps: StepCount[], logins: number): { trips: number; commands: number; steps: StepCount[] } {
   const r = (n: number) => Math.round((n / logins) * 10) / 10;
-  const scaled = steps.map((s) => ({ step: s.step, trips: r(s.trips), commands: r(s.commands), byCommand: Object.fromEntries(Object.entries(s.byCommand).map(([k, v]) => [k, r(v)])) }));
+  const scaled = steps.map((s) => ({
+    step: s.step,
+    trips: r(s.trips),
+    commands: r(s.commands),
+    byCommand: Object.fromEntries(Object.entries(s.byCommand).map(([k, v]) => [k, r(v)])),
+    // The first login's commands (the rest repeat it).
+    sequence: s.sequence.slice(0, Math.ceil(s.sequence.length / logins)),
+  }));
   return { trips: r(steps.reduce((a, s) => a + s.trips, 0)), commands: r(steps.reduce((a, s) => a + s.commands, 0)), steps: scaled };
 }

@@ -4,7 +4,7 @@
 // Options (environment): BENCH_CONCURRENCY (default 16 virtual users), BENCH_QUICK=1 (small counts, for a smoke
 // run), BENCH_GUARD=1 (the CI guard: only the ratios of issue 15, scripts/bench/guard.ts), BENCH_CPU_PROF=1 (the IdP
 // child runs with --cpu-prof; profiles land in bench-results/cpu-prof/), BENCH_SSE_PAGES (default 5000, scenario 5),
-// BENCH_ONLY=broker (only scenario 6), BENCH_CLUSTER=1 (only the cost of a Redis Cluster against one Redis:
+// BENCH_ONLY=broker (only scenario 6), BENCH_ONLY=trips (every Redis command of one login, by step and trip), BENCH_CLUSTER=1 (only the cost of a Redis Cluster against one Redis:
 // scripts/bench/cluster.ts).
 import os from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,18 @@ async function main(): Promise<void> {
     const r = await benchBrokerList({ requests: QUICK ? 100 : 300 });
     process.stdout.write(`\n${formatTable([brokerListRow(r)])}\n\n`);
     log(`wrote ${writeJson(join(REPO_ROOT, 'bench-results'), { machine: machine(), scenario6: r })}`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'trips') {
+    // Every Redis command of one login, by step and round trip (for reading where the trips go).
+    const world = await startWorld({ customers: 2, concurrency: 1 });
+    try {
+      await prepareTokens(world);
+      const trips = await countLoginTrips(world, 2);
+      process.stdout.write(`\n${formatSteps('1 remembered browser', trips.remembered, true)}\n${formatSteps('2 push approval', trips.approval, true)}\n${formatSteps('B bare provider', trips.bare, true)}\n`);
+    } finally {
+      await world.close();
+    }
     return;
   }
   const started = performance.now();

@@ -68,7 +68,10 @@ export async function countLoginTrips(world: BenchWorld, sample: number): Promis
 }
 
 /** The per-step table of one login: "step | trips | commands (by name)". */
-export function formatSteps(title: string, r: RedisPerLogin): string {
-  const lines = r.steps.map((s) => `  ${s.step.padEnd(44)} ${String(s.trips).padStart(5)} trips ${String(s.commands).padStart(5)} cmds  ${Object.entries(s.byCommand).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+export function formatSteps(title: string, r: RedisPerLogin, withSequence = false): string {
+  const lines = r.steps.flatMap((s) => [
+    `  ${s.step.padEnd(44)} ${String(s.trips).padStart(5)} trips ${String(s.commands).padStart(5)} cmds  ${Object.entries(s.byCommand).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...(withSequence ? s.sequence.map((c) => `      ${c}`) : []),
+  ]);
   return [`${title}: ${r.trips} sequential round trips, ${r.commands} commands (+ ${r.luaCommands} inside Lua) per login`, ...lines].join('\n');
 }
