@@ -5,7 +5,7 @@ import { execSync } from 'node:child_process';
 import { hash, verify } from '@node-rs/argon2';
 import { DeviceClient, type DeviceKeyState } from '../../src/ident-client/device-client.js';
 import { BENCH_PASSWORD, type BenchAccount } from './accounts.js';
-import { perCoreOf, round } from './load.js';
+import { perCoreOf, round, type LoadResult } from './load.js';
 import type { ServerProcess } from './servers.js';
 
 export function machine() {
@@ -18,42 +18,26 @@ export function machine() {
   return { nproc: os.cpus().length, model, node: process.version, redis: execSync('redis-server --version', { encoding: 'utf8' }).trim() };
 }
 
-export interface Argon2Ceiling {
-  verifications: number;
-  seconds: number;
-  wallPerSecond: number;
-  cores: number;
-  /** Verifications per CPU second of this process. */
-  perSecond: number;
-  /** CPU milliseconds per verification (1000 / perSecond). */
-  cpuMsPerVerify: number;
-}
-
-/** Baseline A: argon2id verifications of the bench password, one at a time (one thread), for `seconds`. */
-export async function argon2Ceiling(params: { memoryCost: number; timeCost: number }, seconds: number): Promise<Argon2Ceiling> {
-  const stored = await hash(BENCH_PASSWORD, { ...params, parallelism: 1 });
-  await verify(stored, BENCH_PASSWORD);
+/**
+ * One load window of baseline A for `alternate` (scripts/bench/load.ts): verifications of `stored` one at a time;
+ * `perCore` = verifications per CPU second of this process, `serverCores` = its CPU ÷ wall seconds.
+ */
+export async function argon2Window(stored: string, seconds: number): Promise<LoadResult> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
-  while (n < 20 || performance.now() - t0 < seconds * 1000) {
+  while (n < 5 || performance.now() - t0 < seconds * 1000) {
     if (!(await verify(stored, BENCH_PASSWORD))) throw new Error('argon2 verify failed');
     n++;
   }
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const cpuSecondsUsed = (cpu.user + cpu.system) / 1e6;
-  // Per core = per CPU second of this process, as for the servers, so waiting for a core does not count against it.
-  const perSecond = perCoreOf(n / wall, cpuSecondsUsed / wall, 1);
-  return {
-    verifications: n,
-    seconds: round(wall, 2),
-    wallPerSecond: round(n / wall),
-    cores: round(cpuSecondsUsed / wall, 2),
-    perSecond: round(perSecond),
-    cpuMsPerVerify: round(1000 / perSecond, 2),
-  };
+  const cores = (cpu.user + cpu.system) / 1e6 / wall;
+  return { count: n, errors: 0, wallSeconds: round(wall, 2), perSecond: round(n / wall), serverCores: round(cores, 3), perCore: round(perCoreOf(n / wall, cores, 1)), driverCores: 0, p50Ms: NaN, p99Ms: NaN };
 }
+
+/** The argon2id hash of the bench password that `argon2Window` verifies. */
+export const benchHash = (params: { memoryCost: number; timeCost: number }) => hash(BENCH_PASSWORD, { ...params, parallelism: 1 });
 
 export interface Bound {
   argon2CpuMs: number;

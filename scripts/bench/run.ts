@@ -8,7 +8,7 @@
 // scripts/bench/cluster.ts).
 import os from 'node:os';
 import { join } from 'node:path';
-import { argon2Ceiling, loginBound, machine } from './baselines.js';
+import { loginBound, machine } from './baselines.js';
 import { benchBrokerList, brokerListRow } from './broker-list.js';
 import { runClusterComparison } from './cluster.js';
 import { runGuard } from './guard.js';
@@ -57,10 +57,6 @@ async function main(): Promise<void> {
     results.argon2Params = { ...world.argon2, parallelism: 1 };
     log(`IdP pid ${idp.pid} at ${idp.url} (RSS ${idleRss} MiB), baseline pid ${base.pid} at ${base.url}, redis ${world.redis.url} (via the round-trip proxy on ${world.proxy.port}); ${world.devices.length} devices`);
 
-    const argon2 = await argon2Ceiling(world.argon2, QUICK ? 1 : 3);
-    results.argon2 = argon2;
-    log(`baseline A: argon2id verify ${argon2.perSecond}/s per CPU second (${argon2.cpuMsPerVerify} ms CPU each, ${argon2.wallPerSecond}/s wall)`);
-
     const tokens = await prepareTokens(world);
     log('prepared: one approved login per virtual user, refresh and access tokens on both servers');
 
@@ -72,8 +68,8 @@ async function main(): Promise<void> {
     results.scenario3 = s3;
     log(`scenario 3: refresh ${s3['refresh.idp'].perCore}/core (bare ${s3['refresh.bare'].perCore}), introspection ${s3['introspection.idp'].perCore} (bare ${s3['introspection.bare'].perCore})`);
 
-    const logins = await measureLogins(world, { seconds: scale(12), rounds: 2 });
-    const bound = loginBound(argon2.perSecond, logins.bare.perCore);
+    const logins = await measureLogins(world, { seconds: scale(8), rounds: 3 });
+    const bound = loginBound(logins.argon2.perCore, logins.bare.perCore);
     const trips = await countLoginTrips(world, scale(20));
     const q = ratios(bound, logins, s3, trips);
     results.bound = bound;

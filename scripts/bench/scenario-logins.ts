@@ -1,5 +1,6 @@
 // Scenarios 1 and 2 and baseline B: logins per CPU second in alternating windows, and the Redis commands and
 // sequential round trips of one login, step by step (sequential logins through the round-trip proxy).
+import { argon2Window, benchHash } from './baselines.js';
 import { alternate, round, type LoadResult } from './load.js';
 import { countRedisCommands } from './redis-monitor.js';
 import { perLogin, type StepCount } from './redis-trips.js';
@@ -9,13 +10,20 @@ export interface LoginLoads {
   remembered: LoadResult;
   approval: LoadResult;
   bare: LoadResult;
+  /** Baseline A: argon2id verifications in this process (perCore = per CPU second). */
+  argon2: LoadResult;
 }
 
-/** Scenario 1, scenario 2 and the bare provider's login, in `rounds` alternating windows of `seconds` each. */
+/**
+ * Scenario 1, scenario 2, the bare provider's login and baseline A (argon2id verify, `seconds` ÷ 2), in `rounds`
+ * alternating windows of `seconds` each: all four see the same changing load of a shared machine.
+ */
 export async function measureLogins(world: BenchWorld, opts: { seconds: number; rounds: number }): Promise<LoginLoads> {
+  const stored = await benchHash(world.argon2);
   const loads = await alternate(
     {
       remembered: () => world.load(world.idp, 1_000_000, opts.seconds, (vu) => world.rememberedLogin(vu)),
+      argon2: () => argon2Window(stored, Math.max(1, opts.seconds / 2)),
       bare: () => world.load(world.base, 1_000_000, opts.seconds, (vu) => world.bareLogin(vu)),
       approval: () => world.load(world.idp, 1_000_000, opts.seconds, (vu) => world.approvedLogin(vu)),
     },
