@@ -39,8 +39,11 @@ export class RememberedBrowserService {
   }
 
   /**
-   * True only when this token was issued to this account and is within the account's current interval.
-   * Any store failure means "not remembered" (fail closed: the second factor is asked).
+   * True only when this token was issued to this account and is within the account's current interval, decided by
+   * one read of its record (one round trip). Any store failure means "not remembered" (fail closed: the second
+   * factor is asked). The use is then recorded (lastUsedAt) without waiting for it: it goes out with the login's next
+   * store command, and as SET XX it never brings back a record ended meanwhile (a check that read the record before
+   * it ended counts as a use before the end).
    */
   async check(accountId: string, token: string | undefined, intervalDays: number): Promise<boolean> {
     if (!token || intervalDays <= 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
@@ -53,8 +56,10 @@ export class RememberedBrowserService {
       const limit = Math.min(record.expiresAt, record.createdAt + intervalDays * DAY);
       if (record.accountId !== accountId || now >= limit) return false;
       record.lastUsedAt = now;
-      // SET XX: a record ended meanwhile (new password, removed device) is never brought back, and then not honoured.
-      return await this.deps.kv.setIfPresent(this.key(accountId, id), JSON.stringify(record), limit - now);
+      // SET XX: a record ended meanwhile (new password, removed device) is never brought back. A failed touch only
+      // leaves the previous lastUsedAt (what the account page shows).
+      void this.deps.kv.setIfPresent(this.key(accountId, id), JSON.stringify(record), limit - now).catch(() => false);
+      return true;
     } catch {
       return false;
     }
