@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The full check, as CI runs it (.ci/run): system packages, npm ci, typecheck, lint, the production install
-# smoke (scripts/prod-smoke.sh: build, npm ci --omit=dev in a copy, start dist/src/main.js), jest; last line "N passed, N failed".
+# smoke (scripts/prod-smoke.sh: build, npm ci --omit=dev in a copy, start dist/src/main.js), the quick bench guard
+# (BENCH_GUARD=1 npm run bench: scripts/bench/guard.ts), jest; last line "N passed, N failed".
 #
 # Needs: Debian (apt-get) for redis-server and chromium if they are missing, network to the npm
-# registry. Typecheck, lint and production-smoke failures do not stop the tests; they only make the exit
+# registry. Typecheck, lint, production-smoke and bench-guard failures do not stop the tests; they only make the exit
 # code non-zero and are named in the FAILED lines.
 # The exit code is jest's, or 1 if jest passed but something else failed.
 set -euo pipefail
@@ -62,6 +63,9 @@ npm ci --no-audit --no-fund
 npm run typecheck || problems+=("npm run typecheck")
 npm run lint || problems+=("npm run lint")
 bash scripts/prod-smoke.sh "$tmp/smoke-failure" || problems+=("production install smoke (scripts/prod-smoke.sh): $(cat "$tmp/smoke-failure" 2>/dev/null || echo 'see output above')")
+# The quick bench guard (issue 15, about a minute): fails when a login, refresh or introspection ratio falls below
+# its threshold (target minus the measured run-to-run noise) or a login needs more Redis round trips.
+BENCH_GUARD=1 npm run bench 2>&1 | tee "$tmp/bench-guard.log" || problems+=("bench guard (BENCH_GUARD=1 npm run bench): $(grep -E 'BELOW THRESHOLD|bench failed' "$tmp/bench-guard.log" | sed 's/^bench guard: BELOW THRESHOLD //' | paste -sd ';' - || echo 'see output above')")
 
 jest_rc=0
 npm test -- --json --outputFile="$jest_json" || jest_rc=$?

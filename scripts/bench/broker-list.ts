@@ -42,7 +42,7 @@ export async function benchBrokerList(opts: { customers?: number; requests?: num
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), ISSUER: `http://localhost:${port}`, DEV_STATE_DIR: dir, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', PORT: String(port), ISSUER: `http://127.0.0.1:${port}`, DEV_STATE_DIR: dir, LOG_LEVEL: 'silent' });
   const c = await buildContainer(config, { logger: createLogger({ level: 'silent' }) });
   server.on('request', buildApp(c).app.callback());
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -60,8 +60,9 @@ export async function benchBrokerList(opts: { customers?: number; requests?: num
     const get = (path: string) =>
       new Promise<void>((resolve, reject) => {
         const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: status ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`))));
         });
         req.on('error', reject);
       });

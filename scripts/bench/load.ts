@@ -99,3 +99,36 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   );
   return out;
 }
+
+/** Sums load windows of the same task (counts and CPU add up; percentiles: the worst window's). */
+export function combine(windows: LoadResult[], cpus: number): LoadResult {
+  const wallSeconds = windows.reduce((s, w) => s + w.wallSeconds, 0);
+  const count = windows.reduce((s, w) => s + w.count, 0);
+  const serverCores = windows.reduce((s, w) => s + w.serverCores * w.wallSeconds, 0) / wallSeconds;
+  const perSecond = count / wallSeconds;
+  const firstError = windows.find((w) => w.firstError)?.firstError;
+  return {
+    count,
+    errors: windows.reduce((s, w) => s + w.errors, 0),
+    ...(firstError ? { firstError } : {}),
+    wallSeconds: round(wallSeconds, 2),
+    perSecond: round(perSecond),
+    serverCores: round(serverCores, 2),
+    perCore: round(perCoreOf(perSecond, serverCores, cpus)),
+    driverCores: round(windows.reduce((s, w) => s + w.driverCores * w.wallSeconds, 0) / wallSeconds, 2),
+    p50Ms: Math.max(...windows.map((w) => w.p50Ms)),
+    p99Ms: Math.max(...windows.map((w) => w.p99Ms)),
+  };
+}
+
+/**
+ * Runs the named loads in alternating windows (a, b, c, a, b, c, …) `rounds` times and combines each one's windows,
+ * so a shared machine's changing load weighs on every figure alike (the ratios between them are what we compare).
+ */
+export async function alternate<K extends string>(loads: Record<K, () => Promise<LoadResult>>, rounds: number, cpus: number): Promise<Record<K, LoadResult>> {
+  const windows = Object.fromEntries(Object.keys(loads).map((k) => [k, [] as LoadResult[]])) as Record<K, LoadResult[]>;
+  for (let r = 0; r < rounds; r++) {
+    for (const key of Object.keys(loads) as K[]) windows[key].push(await loads[key]());
+  }
+  return Object.fromEntries(Object.entries<LoadResult[]>(windows).map(([k, w]) => [k, combine(w, cpus)])) as Record<K, LoadResult>;
+}

@@ -1,7 +1,7 @@
 // `npx tsx scripts/bench/profile.ts <login|refresh|discovery> [seconds]`: one workload against the IdP started with
 // --cpu-prof, then the profile's self time summed by package / source file and by function (top 25 each).
 import http from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceClient } from '../../src/ident-client/device-client.js';
@@ -10,7 +10,7 @@ import { BENCH_PASSWORD, writeBenchAccounts } from './accounts.js';
 import { getOk, login, refresh, rpClient, shownNumber } from './flows.js';
 import { HttpClient } from './http-client.js';
 import { mapLimit, runLoad } from './load.js';
-import { freePort, startIdp } from './servers.js';
+import { freePort, REPO_ROOT, startIdp } from './servers.js';
 
 interface ProfileNode {
   id: number;
@@ -60,6 +60,34 @@ export function summarise(file: string, top = 25): string {
       .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`)
       .join('\n');
   return `main-thread busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms\nby package / file:\n${fmt(buckets)}\nby function:\n${fmt(functions)}`;
+}
+
+/** Inclusive (self + callees) main-thread time of each function in src/, summed per sample once per stack. */
+export function inclusive(file: string, top = 30): string {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile & { nodes: (ProfileNode & { children?: number[] })[] };
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    if (byId.get(id)?.callFrame.functionName === '(idle)') return;
+    busy += us;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      const bucket = bucketOf(frame.url);
+      if (!bucket.startsWith('src/')) continue;
+      seen.add(`${frame.functionName || '(anonymous)'} ${bucket}:${frame.lineNumber + 1}`);
+    }
+    for (const key of seen) totals.set(key, (totals.get(key) ?? 0) + us);
+  });
+  return `inclusive main-thread time of src/ functions (busy ${(busy / 1000).toFixed(0)} ms):\n${[...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => `  ${((100 * v) / busy).toFixed(1).padStart(5)}%  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`)
+    .join('\n')}`;
 }
 
 async function main(): Promise<void> {
@@ -113,7 +141,11 @@ async function main(): Promise<void> {
     }
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no .cpuprofile written');
-    process.stdout.write(`${summarise(join(profDir, file))}\n(whole process life, start-up and preparation included)\n`);
+    process.stdout.write(`${summarise(join(profDir, file))}\n${inclusive(join(profDir, file))}\n(whole process life, start-up and preparation included)\n`);
+    const kept = join(REPO_ROOT, 'bench-results', 'cpu-prof');
+    mkdirSync(kept, { recursive: true });
+    copyFileSync(join(profDir, file), join(kept, `${workload}-${file}`));
+    process.stdout.write(`profile kept as ${join(kept, `${workload}-${file}`)}\n`);
   } finally {
     await redis.stop();
     agent.destroy();

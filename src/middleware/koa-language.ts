@@ -19,7 +19,19 @@ export function language(): Middleware {
         ctx.cookies.set(UI_LOCALES_COOKIE, lang, { path: `/interaction/${interaction}`, httpOnly: true, sameSite: 'lax', signed: false, secure: ctx.secure });
       }
     }
-    const page: PageContext = { lang, switchLanguageUrl: switchLanguageUrl(ctx.url, lang) };
+    // The link to the other language is built only when a page is rendered (most requests render none: redirects,
+    // JSON, the provider's endpoints), from the URL as it came in.
+    const url = ctx.url;
+    let switchUrl: string | undefined;
+    const page: PageContext = {
+      lang,
+      get switchLanguageUrl() {
+        return (switchUrl ??= switchLanguageUrl(url, lang));
+      },
+      set switchLanguageUrl(value: string) {
+        switchUrl = value;
+      },
+    };
     ctx.state.page = page;
     await next();
   };

@@ -93,11 +93,13 @@ export class FailureLimiter {
    * every other subject just gives its slot back.
    */
   async succeed(ticket: AttemptTicket, forgive: readonly string[]): Promise<void> {
+    // Per subject one store step (GETDEL of `fail` and the bounded DECRBY of `try`, one slot): one round trip in all.
     await Promise.all(
-      ticket.held.map(async (h) => {
-        const forgiven = forgive.includes(h.subject) ? Number((await this.kv.take(this.failKey(h.subject, h.bucket))) ?? 0) : 0;
-        await this.kv.decrBy(this.tryKey(h.subject, h.bucket), forgiven + 1);
-      }),
+      ticket.held.map((h) =>
+        forgive.includes(h.subject)
+          ? this.kv.takeAndDecrBy(this.failKey(h.subject, h.bucket), this.tryKey(h.subject, h.bucket), 1)
+          : this.kv.decrBy(this.tryKey(h.subject, h.bucket), 1),
+      ),
     );
   }
 

@@ -40,8 +40,10 @@ export class RememberedBrowserService {
   }
 
   /**
-   * True only when this token was issued to this account and is within the account's current interval.
-   * Any store failure means "not remembered" (fail closed: the second factor is asked).
+   * True only when this token was issued to this account and is within the account's current interval. The use is
+   * recorded (lastUsedAt) by SET XX and decides: a record ended meanwhile (new password, removed device, "not me")
+   * is never brought back and then not honoured, even when it was read just before it ended. Any store failure means
+   * "not remembered" (fail closed: the second factor is asked) and is logged.
    */
   async check(accountId: string, token: string | undefined, intervalDays: number): Promise<boolean> {
     if (!token || intervalDays <= 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;

@@ -18,6 +18,11 @@ export interface KvStore {
   decrBy(key: string, n: number): Promise<number>;
   /** Gets and deletes in one step (GETDEL): of simultaneous calls exactly one gets the value. */
   take(key: string): Promise<string | null>;
+  /**
+   * `take(takeKey)` (a counter, missing = 0), then `decrBy(counterKey, taken + n)`, in one atomic step (on Redis both
+   * keys must share a slot). Returns the number taken. One round trip for "forgive these failures and give a slot back".
+   */
+  takeAndDecrBy(takeKey: string, counterKey: string, n: number): Promise<number>;
   /** Stores only when the key exists (atomic, SET XX); true when it was replaced. Never brings back a deleted key. */
   setIfPresent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /**

@@ -129,6 +129,25 @@ function kvStoreContract(name: string, create: () => KvHarness) {
       expect(steps.map((s) => s.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     });
 
+    it('takeAndDecrBy takes a counter and lowers another by it plus n in one step, never below 0', async () => {
+      expect(await store.takeAndDecrBy('{f}:fail', '{f}:try', 1)).toBe(0);
+      expect(await store.get('{f}:try')).toBeNull();
+      for (let i = 0; i < 5; i++) await store.incr('{f}:try', 60_000);
+      await store.incr('{f}:fail', 60_000);
+      await store.incr('{f}:fail', 60_000);
+      expect(await store.takeAndDecrBy('{f}:fail', '{f}:try', 1)).toBe(2);
+      expect(await store.get('{f}:fail')).toBeNull();
+      expect(await store.get('{f}:try')).toBe('2');
+      expect(await store.ttl('{f}:try')).toBeGreaterThan(0);
+      expect(await store.takeAndDecrBy('{f}:fail', '{f}:try', 5)).toBe(0);
+      expect(await store.get('{f}:try')).toBe('0');
+      await store.incr('{g}:fail', 60_000);
+      for (let i = 0; i < 30; i++) await store.incr('{g}:try', 60_000);
+      const taken = await Promise.all(Array.from({ length: 30 }, () => store.takeAndDecrBy('{g}:fail', '{g}:try', 0)));
+      expect(taken.filter((t) => t === 1)).toHaveLength(1);
+      expect(await store.get('{g}:try')).toBe('29');
+    });
+
     it('keeps a set of members', async () => {
       expect(await store.smembers('s')).toEqual([]);
       await store.sadd('s', 'a', 60_000);

@@ -77,6 +77,16 @@ export class MemoryKvStore implements KvStore {
     return entry.value;
   }
 
+  /** Synchronous from the read to the decrement, like the Redis script. */
+  async takeAndDecrBy(takeKey: string, counterKey: string, n: number): Promise<number> {
+    const entry = this.live(takeKey);
+    const taken = typeof entry?.value === 'string' ? Number(entry.value) || 0 : 0;
+    if (entry) this.entries.delete(takeKey);
+    const counter = this.live(counterKey);
+    if (counter && typeof counter.value === 'string') counter.value = String(Math.max(0, Number(counter.value) - taken - n));
+    return taken;
+  }
+
   async setIfPresent(key: string, value: string, ttlMs: number): Promise<boolean> {
     if (!this.live(key)) return false;
     this.entries.set(key, { value, expiresAt: this.expiry(ttlMs) });

@@ -41,6 +41,19 @@ redis.call('SET', KEYS[1], n, 'KEEPTTL')
 return n
 `);
 
+/** GET + DEL of KEYS[1] (a counter), then the bounded DECRBY of KEYS[2] by that count + ARGV[1]; returns the count. */
+const takeAndDecrScript = luaScript(`
+local taken = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if taken ~= 0 then redis.call('DEL', KEYS[1]) end
+local v = redis.call('GET', KEYS[2])
+if v then
+  local n = tonumber(v) - taken - tonumber(ARGV[1])
+  if n < 0 then n = 0 end
+  redis.call('SET', KEYS[2], n, 'KEEPTTL')
+end
+return taken
+`);
+
 /** Replaces the value while it equals ARGV[1] (ARGV[2] = '1': while the key is missing). */
 const casScript = luaScript(`
 local v = redis.call('GET', KEYS[1])
@@ -112,6 +125,10 @@ export class RedisKvStore implements KvStore {
 
   async take(key: string): Promise<string | null> {
     return this.client.getdel(key);
+  }
+
+  async takeAndDecrBy(takeKey: string, counterKey: string, n: number): Promise<number> {
+    return Number(await takeAndDecrScript.run(this.client, [takeKey, counterKey], [n]));
   }
 
   async setIfPresent(key: string, value: string, ttlMs: number): Promise<boolean> {

@@ -2,6 +2,7 @@
 import type { Adapter, AdapterConstructor, AdapterPayload } from 'oidc-provider';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { GRANTABLE, lostConsumeRace, REPLAY_MODEL, replayDetected } from '../oidc-single-use.js';
+import { Cluster } from 'ioredis';
 import { luaScript, type RedisConnection } from './redis-client.js';
 import { REDIS_KEYS } from '../key-layout.js';
 
@@ -49,6 +50,26 @@ return 1
 const putScript = luaScript(`
 if redis.call('GET', KEYS[1]) == '${REVOKED}' then return 0 end
 if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+`);
+
+/**
+ * On one Redis (not a Cluster) both steps of saving a grant token in one script, so one round trip: KEYS[1] index,
+ * KEYS[2] revocation mark, KEYS[3] payload; ARGV[1] member, ARGV[2] expiry in ms (0 = none), ARGV[3] JSON. The same
+ * rules as indexScript then putScript, with nothing in between. Returns 0 when nothing was stored.
+ */
+const indexAndPutScript = luaScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if redis.call('GET', KEYS[3]) == '${REVOKED}' then return 0 end
+local ttl = tonumber(ARGV[2])
+local current = redis.call('PTTL', KEYS[1])
+redis.call('SADD', KEYS[1], ARGV[1])
+if ttl == 0 then
+  redis.call('PERSIST', KEYS[1])
+elseif current == -2 or (current >= 0 and current < ttl) then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+if ttl > 0 then redis.call('SET', KEYS[3], ARGV[3], 'PX', ttl) else redis.call('SET', KEYS[3], ARGV[3]) end
 return 1
 `);
 
@@ -111,6 +132,10 @@ function parse(value: string | null): AdapterPayload | undefined {
  * `clock` dates consumption (`consumed`, epoch seconds); expiry itself follows Redis's clock.
  */
 export function redisAdapterFactory(client: RedisConnection, clock: Clock = systemClock): AdapterConstructor {
+  // On one Redis every key lives on the same server and one connection keeps the order of what it sends: a token's
+  // two save steps run as one script and a payload and its lookup keys go out as one pipeline (one round trip each).
+  // A Cluster spreads those keys over slots and nodes, so there the steps stay apart and in order.
+  const single = !(client instanceof Cluster);
   return class RedisOidcAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
@@ -128,17 +153,45 @@ export function redisAdapterFactory(client: RedisConnection, clock: Clock = syst
         // A token of a revoked grant is not stored: the request that made it may still answer (as when a code is
         // redeemed twice, RFC 9700 §4.14), but the token is unknown wherever it is used.
         const grantId = payload.grantId;
-        if (Number(await indexScript.run(client, [grantIndexKey(grantId), grantRevokedKey(grantId)], [key, ttlMs])) !== 1) return;
-        if (Number(await putScript.run(client, [key], [json, ttlMs])) !== 1) return;
-      } else {
-        await (ttlMs > 0 ? client.set(key, json, 'PX', ttlMs) : client.set(key, json));
+        if (single) {
+          if (Number(await indexAndPutScript.run(client, [grantIndexKey(grantId), grantRevokedKey(grantId), key], [key, ttlMs, json])) !== 1) return;
+        } else {
+          if (Number(await indexScript.run(client, [grantIndexKey(grantId), grantRevokedKey(grantId)], [key, ttlMs])) !== 1) return;
+          if (Number(await putScript.run(client, [key], [json, ttlMs])) !== 1) return;
+        }
+        await this.setLookups(id, payload, ttlMs);
+        return;
       }
       // Lookup keys after the payload (a lookup that finds no payload finds nothing). Only sessions are looked
       // up by uid (interactions carry one too, but are found by id).
+      const lookups = this.lookupKeys(payload);
+      if (single && lookups.length) {
+        // One pipeline, in order on one connection: Redis stores the payload before its lookups.
+        const pipeline = client.pipeline();
+        if (ttlMs > 0) pipeline.set(key, json, 'PX', ttlMs);
+        else pipeline.set(key, json);
+        for (const lookup of lookups) {
+          if (ttlMs > 0) pipeline.set(lookup, id, 'PX', ttlMs);
+          else pipeline.set(lookup, id);
+        }
+        const results = await pipeline.exec();
+        const failed = results?.find(([error]) => error);
+        if (failed) throw failed[0];
+        return;
+      }
+      await (ttlMs > 0 ? client.set(key, json, 'PX', ttlMs) : client.set(key, json));
+      await this.setLookups(id, payload, ttlMs);
+    }
+
+    private lookupKeys(payload: AdapterPayload): string[] {
       const lookups: string[] = [];
       if (this.model === 'Session' && payload.uid) lookups.push(uidKey(this.model, payload.uid));
       if (payload.userCode) lookups.push(userCodeKey(this.model, payload.userCode));
-      await Promise.all(lookups.map((lookup) => (ttlMs > 0 ? client.set(lookup, id, 'PX', ttlMs) : client.set(lookup, id))));
+      return lookups;
+    }
+
+    private async setLookups(id: string, payload: AdapterPayload, ttlMs: number): Promise<void> {
+      await Promise.all(this.lookupKeys(payload).map((lookup) => (ttlMs > 0 ? client.set(lookup, id, 'PX', ttlMs) : client.set(lookup, id))));
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
