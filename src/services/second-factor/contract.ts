@@ -56,7 +56,7 @@ export interface SecondFactor<Started, Input> {
 /**
  * A factor with a page of its own, which an account chooses as its second factor (its `twoFactorMethod`). The login
  * flow sends a login to the page of the factor its account chose; adding one is a class implementing this, its page,
- * and one line in the composition root's list (src/composition/second-factor.ts).
+ * and one line in the factor list of buildSecondFactor (index.ts), which the composition root calls.
  */
 export interface PageFactor<Started = unknown, Input = unknown> extends SecondFactor<Started, Input> {
   readonly pages: FactorPages;
