@@ -28,13 +28,8 @@ const REVOKED_MARK_MIN_MS = REDIS_KEYS.oidc.revokedMarkMinMs;
  * stored). A token of a revoked grant therefore never exists once the revocation has returned.
  */
 
-/**
- * Adds a token to its grant's index unless the grant was revoked; the index expires no earlier than its
- * longest-lived token. KEYS[1] index, KEYS[2] revocation mark. ARGV[1] member (the payload key without the
- * client's keyPrefix), ARGV[2] expiry in ms (0 = none). Returns 0 when the grant is revoked.
- */
-const indexScript = luaScript(`
-if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+/** Lua: adds ARGV[1] to the index KEYS[1], which expires no earlier than its longest-lived token (ARGV[2] ms, 0 = none). */
+const ADD_TO_INDEX = `
 local ttl = tonumber(ARGV[2])
 local current = redis.call('PTTL', KEYS[1]) -- -2: new index, -1: kept for a token without expiry
 redis.call('SADD', KEYS[1], ARGV[1])
@@ -42,7 +37,16 @@ if ttl == 0 then
   redis.call('PERSIST', KEYS[1])
 elseif current == -2 or (current >= 0 and current < ttl) then
   redis.call('PEXPIRE', KEYS[1], ttl)
-end
+end`;
+
+/**
+ * Adds a token to its grant's index unless the grant was revoked; the index expires no earlier than its
+ * longest-lived token. KEYS[1] index, KEYS[2] revocation mark. ARGV[1] member (the payload key without the
+ * client's keyPrefix), ARGV[2] expiry in ms (0 = none). Returns 0 when the grant is revoked.
+ */
+const indexScript = luaScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+${ADD_TO_INDEX}
 return 1
 `);
 
@@ -61,14 +65,7 @@ return 1
 const indexAndPutScript = luaScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 if redis.call('GET', KEYS[3]) == '${REVOKED}' then return 0 end
-local ttl = tonumber(ARGV[2])
-local current = redis.call('PTTL', KEYS[1])
-redis.call('SADD', KEYS[1], ARGV[1])
-if ttl == 0 then
-  redis.call('PERSIST', KEYS[1])
-elseif current == -2 or (current >= 0 and current < ttl) then
-  redis.call('PEXPIRE', KEYS[1], ttl)
-end
+${ADD_TO_INDEX}
 if ttl > 0 then redis.call('SET', KEYS[3], ARGV[3], 'PX', ttl) else redis.call('SET', KEYS[3], ARGV[3]) end
 return 1
 `);
