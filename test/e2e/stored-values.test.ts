@@ -3,8 +3,7 @@
 // is 400 enrolment.badKey. The rest of the class: push subscription endpoints (only https to an allowed push service,
 // never internal addresses — also at send time), push keys that must import, and WebAuthn credential keys.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHash, randomBytes } from 'node:crypto';
-import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { softwareRegistration } from '../helpers/webauthn-registration.js';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { startPushService, type PushService } from '../helpers/push-service.js';
 import { lastCode } from '../helpers/device.js';
@@ -111,20 +110,7 @@ describe('stored now, trusted later', () => {
     const { id, code } = await startEnrolment();
     const options = await api('POST', `/ident/api/enrolments/${id}/webauthn-options`);
     expect(options.status).toBe(200);
-    const rpId = new URL(idp.url).hostname;
-    const credentialId = randomBytes(16);
-    const coseKey = new Map<number, number | Uint8Array>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.alloc(32, 1)], [-3, Buffer.alloc(32, 2)]]);
-    const authData = Buffer.concat([
-      createHash('sha256').update(rpId).digest(),
-      Buffer.from([0x45]), // user present, user verified, attested credential data
-      Buffer.alloc(4),
-      Buffer.alloc(16),
-      Buffer.from([0, credentialId.length]),
-      credentialId,
-      Buffer.from(isoCBOR.encode(coseKey as never)),
-    ]);
-    const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]) as never);
-    const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.body.challenge, origin: new URL(idp.url).origin, crossOrigin: false });
+    const webauthn = softwareRegistration(String(options.body.challenge), new URL(idp.url).origin, { point: { x: Buffer.alloc(32, 1), y: Buffer.alloc(32, 2) } });
     const { publicJwk } = await DeviceClient.generateKey();
     const refused = await api('POST', `/ident/api/enrolments/${id}/complete`, {
       code,
@@ -132,7 +118,7 @@ describe('stored now, trusted later', () => {
       name: 'Browser',
       platform: 'web',
       osVersion: 'Chrome 130',
-      webauthn: { id: b64(credentialId), rawId: b64(credentialId), type: 'public-key', response: { clientDataJSON: b64(Buffer.from(clientDataJSON)), attestationObject: b64(attestationObject), transports: ['internal'] }, clientExtensionResults: {}, authenticatorAttachment: 'platform' },
+      webauthn,
     });
     expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 400, error: 'webauthn.invalid' });
   });

@@ -1,7 +1,7 @@
 // The enrolment service on memory stores with the manual clock, and a software WebAuthn authenticator (fmt none).
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { generateKeyPairSync } from 'node:crypto';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { softwareRegistration } from '../../helpers/webauthn-registration.js';
 import { activationCodeSettings, EnrolmentService } from '../../../src/services/enrolment-service.js';
 import { FailureLimiter } from '../../../src/services/failure-limiter.js';
 import { LoginService } from '../../../src/services/login-service.js';
@@ -59,29 +59,7 @@ export function deviceKey(): { kty: string; crv: string; x: string; y: string } 
 /** The facts of an iPhone on iOS 17.2 without notifications, for complete(). */
 export const IPHONE = { name: 'Phone', platform: 'ios' as const, osVersion: '17.2', pushSubscription: null, ip: '198.51.100.7' };
 
-/** A platform authenticator's registration (attestation none, user verified) answering `challenge` at `origin`. */
+/** A platform authenticator's registration (attestation none, user verified) answering `challenge` at `origin` for the issuer's host. */
 export function registration(challenge: string, origin = ISSUER): RegistrationResponseJSON {
-  const b64 = (b: Buffer | Uint8Array) => Buffer.from(b).toString('base64url');
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-  const coseKey = new Map<number, number | Uint8Array>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')]]);
-  const credentialId = randomBytes(16);
-  const authData = Buffer.concat([
-    createHash('sha256').update(new URL(ISSUER).hostname).digest(),
-    Buffer.from([0x45]), // user present, user verified, attested credential data
-    Buffer.alloc(4),
-    Buffer.alloc(16),
-    Buffer.from([0, credentialId.length]),
-    credentialId,
-    Buffer.from(isoCBOR.encode(coseKey as never)),
-  ]);
-  const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]) as never);
-  const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge, origin, crossOrigin: false });
-  return {
-    id: b64(credentialId),
-    rawId: b64(credentialId),
-    type: 'public-key',
-    response: { clientDataJSON: b64(Buffer.from(clientDataJSON)), attestationObject: b64(attestationObject), transports: ['internal'] },
-    clientExtensionResults: {},
-    authenticatorAttachment: 'platform',
-  };
+  return softwareRegistration(challenge, origin, { rpId: new URL(ISSUER).hostname });
 }
