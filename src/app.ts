@@ -41,6 +41,7 @@ import { brokerPageRoutes } from './routes/broker/broker-pages.js';
 import { loginMobileStep, mobileConfirmRoutes } from './routes/mobile-confirm.js';
 import { devMailRoutes } from './routes/dev-mail.js';
 import { brokerContext } from './services/broker/broker-access.js';
+import { buildPageSettings } from './composition/page-settings.js';
 
 export interface BuiltApp {
   app: Koa;
@@ -94,6 +95,7 @@ export function buildApp(c: Container): BuiltApp {
   app.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
+  const pages = buildPageSettings(c.config);
   const { smsAllowed, clientName, factors, flow } = c.secondFactor;
   const acr = { password: c.config.acrPassword, twoFactor: c.config.acrTwoFactor };
   const interactionDeps: InteractionDeps = {
@@ -117,6 +119,8 @@ export function buildApp(c: Container): BuiltApp {
     clientRoles: c.clientRoles,
     factors,
     flow,
+    flash: pages.flash,
+    waiting: pages.waiting,
   };
   const interactions = interactionRoutes(interactionDeps, forms, loginMobileStep({ mobileChange: c.broker.mobileChange, render: c.render, interaction: interactionDeps }, forms));
   app.use(interactions.routes());
@@ -161,6 +165,7 @@ export function buildApp(c: Container): BuiltApp {
       random: c.random,
       acrTwoFactor: c.config.acrTwoFactor,
       currentBrowserId: rememberedBrowserCookies(c.rememberedBrowsers).currentId,
+      cookies: pages.accountCookies,
     },
     forms,
   );
@@ -185,6 +190,7 @@ export function buildApp(c: Container): BuiltApp {
       clock: c.clock,
       random: c.random,
       acrTwoFactor: c.config.acrTwoFactor,
+      session: pages.brokerCookies,
     },
     // Templates are longer than other forms: 64 kB bodies here.
     [noCache(), body({ limit: '64kb' }), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })],

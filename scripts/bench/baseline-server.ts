@@ -65,7 +65,7 @@ const provider = createProvider({
   },
   proxy: false,
   acr: { password: 'urn:financeident:acr:pwd', twoFactor: 'urn:financeident:acr:mfa' },
-  ttl: { interaction: 600, session: 28800, refreshToken: 2592000, accessToken: 600 },
+  ttl: { interaction: 600, session: 28800, refreshToken: 2592000, accessToken: 600, idToken: 3600, authorizationCode: 60 },
 });
 
 const app = new Koa();

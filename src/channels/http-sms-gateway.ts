@@ -15,10 +15,10 @@ export interface HttpSmsGatewayOptions {
   sender: string;
   /** Per attempt (AbortSignal.timeout). */
   timeoutMs: number;
-  /** Attempts in all, including the first; default 3. */
-  maxAttempts?: number;
-  /** Wait before the 2nd attempt; doubled for each further one. Default 250 ms. */
-  backoffMs?: number;
+  /** Attempts in all, including the first (SMS_GATEWAY_ATTEMPTS; at least 1). */
+  maxAttempts: number;
+  /** Wait before the 2nd attempt in ms; doubled for each further one (SMS_GATEWAY_BACKOFF_MS). */
+  backoffMs: number;
   log?: GatewayLog;
   /** For tests. */
   fetch?: typeof fetch;
@@ -50,8 +50,8 @@ export class HttpSmsGateway implements SmsChannel {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: HttpSmsGatewayOptions) {
-    this.maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
-    this.backoffMs = opts.backoffMs ?? 250;
+    this.maxAttempts = Math.max(1, Math.floor(opts.maxAttempts));
+    this.backoffMs = Math.max(0, opts.backoffMs);
     this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.sleep = opts.sleep ?? defaultSleep;
   }

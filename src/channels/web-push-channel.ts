@@ -7,23 +7,19 @@ import type { PushChannel, PushMessage, PushOutcome } from './push-channel.js';
 export interface WebPushChannelOptions {
   vapid: { publicKey: string; privateKey: string; subject: string };
   log: { warn(obj: object, msg: string): void };
-  /** Attempts per message, the first included (default 3). */
-  maxAttempts?: number;
-  /** Wait before the first retry, doubled for each further one (default 200 ms). */
-  retryDelayMs?: number;
+  /** Attempts per message, the first included (WEB_PUSH_ATTEMPTS; at least 1). */
+  maxAttempts: number;
+  /** Wait before the first retry in ms, doubled for each further one (WEB_PUSH_RETRY_DELAY_MS). */
+  retryDelayMs: number;
   /** Only for tests against a local push service (self-signed certificate). */
   agent?: Agent;
-  /** Socket idle timeout per request (default 5000 ms). */
-  timeoutMs?: number;
+  /** Socket idle timeout per request in ms (WEB_PUSH_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** A push service's Retry-After is honoured up to this many ms (WEB_PUSH_MAX_RETRY_AFTER_MS); a login waits on the wake-up. */
+  maxRetryAfterMs: number;
   /** Whether an endpoint may be called at all (the allowed push services); refused ones count as failed, unsent. */
   allowEndpoint?: (endpoint: string) => boolean;
 }
-
-export const DEFAULT_MAX_ATTEMPTS = 3;
-export const DEFAULT_RETRY_DELAY_MS = 200;
-export const DEFAULT_PUSH_TIMEOUT_MS = 5000;
-/** A push service's Retry-After is honoured up to this long; a login waits on the wake-up. */
-export const MAX_RETRY_AFTER_MS = 2000;
 
 type Attempt =
   | { kind: 'sent' }
@@ -77,9 +73,9 @@ function classify(err: unknown): Attempt {
 }
 
 export function createWebPushChannel(opts: WebPushChannelOptions): PushChannel {
-  const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
-  const retryDelayMs = Math.max(0, opts.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS);
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS;
+  const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts));
+  const retryDelayMs = Math.max(0, opts.retryDelayMs);
+  const { timeoutMs, maxRetryAfterMs } = opts;
   const vapidDetails = { subject: opts.vapid.subject, publicKey: opts.vapid.publicKey, privateKey: opts.vapid.privateKey };
 
   // Fail at start-up, not at the first login, when the VAPID configuration is unusable.
@@ -130,7 +126,7 @@ export function createWebPushChannel(opts: WebPushChannelOptions): PushChannel {
         if (last.kind === 'gone') return 'gone';
         if (last.kind === 'fatal' || n === maxAttempts) break;
         const backoff = retryDelayMs * 2 ** (n - 1);
-        const delay = last.retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(last.retryAfterMs, MAX_RETRY_AFTER_MS));
+        const delay = last.retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(last.retryAfterMs, maxRetryAfterMs));
         if (delay > 0) await sleep(delay);
       }
 

@@ -53,7 +53,7 @@ export function buildChannels(config: Config, p: Parts, overrides: ChannelOverri
   const { clock, random, logger } = p;
   const smsSink = config.smsGatewayUrl ? null : new MemorySmsSink(clock, random);
   const smsGateway = config.smsGatewayUrl
-    ? new HttpSmsGateway({ url: config.smsGatewayUrl, token: config.smsGatewayToken, sender: config.smsSenderId, timeoutMs: config.smsGatewayTimeoutMs, log: logger })
+    ? new HttpSmsGateway({ url: config.smsGatewayUrl, token: config.smsGatewayToken, sender: config.smsSenderId, timeoutMs: config.smsGatewayTimeoutMs, maxAttempts: config.smsGatewayAttempts, backoffMs: config.smsGatewayBackoffMs, log: logger })
     : null;
   // Every SMS, whatever carries it, is recorded in the ledger before it is sent and billed once when accepted (SMS-4).
   const smsSettlement = new LedgerRecordingSmsChannel({
@@ -76,6 +76,10 @@ export function buildChannels(config: Config, p: Parts, overrides: ChannelOverri
   const push = createWebPushChannel({
     vapid: { ...p.keys.vapid, subject: config.vapidSubject },
     log: logger,
+    maxAttempts: config.webPushAttempts,
+    retryDelayMs: config.webPushRetryDelayMs,
+    timeoutMs: config.webPushTimeoutMs,
+    maxRetryAfterMs: config.webPushMaxRetryAfterMs,
     agent: overrides.pushAgent ?? new HttpsAgent({ keepAlive: true, lookup: publicOnlyLookup }),
     allowEndpoint: (endpoint) => pushEndpoints.allows(endpoint),
   });

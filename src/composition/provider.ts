@@ -78,6 +78,8 @@ export async function buildOidc(config: Config, p: Parts): Promise<Oidc> {
       session: config.sessionTtlSeconds,
       refreshToken: config.refreshTokenTtlSeconds,
       accessToken: config.accessTokenTtlSeconds,
+      idToken: config.idTokenTtlSeconds,
+      authorizationCode: config.authorizationCodeTtlSeconds,
     },
     clientRequestTimeoutMs: config.clientRequestTimeoutMs,
     clientRoles,

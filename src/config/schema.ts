@@ -92,7 +92,7 @@ export const CONFIG_KEYS = {
   smsGatewayUrl: key({ env: 'SMS_GATEWAY_URL', schema: z.url().optional(), doc: 'HTTP endpoint of the SMS provider; unset = the recording sink (development and tests).' }),
   smsGatewayToken: key({ env: 'SMS_GATEWAY_TOKEN', schema: z.string().min(1).optional(), doc: 'Bearer credential for the SMS provider.' }),
   smsSenderId: key({ env: 'SMS_SENDER_ID', schema: z.string().min(1).max(11), default: 'finIDENT', doc: 'Alphanumeric sender id shown on the phone (max. 11 characters).' }),
-  smsGatewayTimeoutMs: key({ env: 'SMS_GATEWAY_TIMEOUT_MS', schema: int(100, 60000), default: '5000', doc: 'Timeout of one request to the SMS provider; a timed-out request is retried (at most 3 attempts in all) with the same Idempotency-Key, so the provider never sends twice.' }),
+  smsGatewayTimeoutMs: key({ env: 'SMS_GATEWAY_TIMEOUT_MS', schema: int(100, 60000), default: '5000', doc: 'Timeout of one request to the SMS provider; a timed-out request is retried (SMS_GATEWAY_ATTEMPTS in all) with the same Idempotency-Key, so the provider never sends twice.' }),
   smsUnknownRetryDelaysSeconds: key({ env: 'SMS_UNKNOWN_RETRY_DELAYS_SECONDS', schema: list.pipe(z.array(z.string().regex(/^\d+$/, 'whole seconds').transform(Number).pipe(z.number().max(3600))).max(10)), default: '5,30,120', doc: 'Comma-separated waits before each background retry of an SMS whose delivery is unknown (the provider did not answer), sent again with the same Idempotency-Key so it is billed at most once (SMS-4).' }),
   smsUnknownKeepSeconds: key({ env: 'SMS_UNKNOWN_KEEP_SECONDS', schema: int(0, 86400), default: '600', doc: 'How long such an SMS is kept (in this process\'s memory only: it holds the code) for retries.' }),
   smsChargeSubBrokerCustomersTo: key({ env: 'SMS_CHARGE_SUB_BROKER_CUSTOMERS_TO', schema: z.enum(['broker', 'subBroker']), default: 'broker', doc: 'Who pays the SMS of a sub-broker\'s customer (SMS-4): the responsible broker above the sub-broker, or the sub-broker itself.' }),
@@ -109,6 +109,23 @@ export const CONFIG_KEYS = {
   mailingPollMs: key({ env: 'MAILING_POLL_MS', schema: int(100, 60000), default: '1000', doc: 'How often each instance looks for rollout mailings to send or continue.' }),
   smtpTimeoutSeconds: key({ env: 'SMTP_TIMEOUT_SECONDS', schema: int(1, 300), default: '15', doc: 'Timeouts towards the mail server (SMTP_URL): connecting, its greeting, and silence on the connection.' }),
   vatPercent: key({ env: 'VAT_PERCENT', schema: int(0, 100), default: '19', doc: 'VAT in whole percent on the quarterly SMS statement (rounded half-up on the total net, in cents).' }),
+  // Lifetimes and retries that were numbers in the code (issue 14); today's values are the defaults.
+  accountSessionTtlSeconds: key({ env: 'ACCOUNT_SESSION_TTL_SECONDS', schema: int(60, 28800), default: '900', doc: 'Lifetime of a sign-in to the account page /account (RD-3, RD-4, ENR-4); absolute, never extended, then the person signs in again with a fresh second factor.' }),
+  accountSignInTtlSeconds: key({ env: 'ACCOUNT_SIGN_IN_TTL_SECONDS', schema: int(60, 3600), default: '600', doc: 'How long a started sign-in to /account may take (the cookie with its PKCE verifier, state and nonce).' }),
+  brokerSessionTtlSeconds: key({ env: 'BROKER_SESSION_TTL_SECONDS', schema: int(60, 28800), default: '900', doc: 'Lifetime of a sign-in to the broker area /broker (BRK-1, BRK-2); absolute, never extended.' }),
+  brokerSignInTtlSeconds: key({ env: 'BROKER_SIGN_IN_TTL_SECONDS', schema: int(60, 3600), default: '600', doc: 'How long a started sign-in to /broker may take (the cookie with its PKCE verifier, state and nonce).' }),
+  idTokenTtlSeconds: key({ env: 'ID_TOKEN_TTL_SECONDS', schema: int(60, 86400), default: '3600', doc: 'Lifetime of an ID token (its exp; APR-8, OIDC-2).' }),
+  authorizationCodeTtlSeconds: key({ env: 'AUTHORIZATION_CODE_TTL_SECONDS', schema: int(10, 600), default: '60', doc: 'Lifetime of an authorization code (OIDC-1); RFC 6749 10.5 recommends at most 10 minutes, and it is single-use.' }),
+  smsGatewayAttempts: key({ env: 'SMS_GATEWAY_ATTEMPTS', schema: int(1, 10), default: '3', doc: 'Requests to the SMS provider for one message, the first included (SMS-5); every retry carries the same Idempotency-Key.' }),
+  smsGatewayBackoffMs: key({ env: 'SMS_GATEWAY_BACKOFF_MS', schema: int(0, 60000), default: '250', doc: 'Wait before the second request to the SMS provider; doubled for each further one (SMS-5). The person waits on it at the login.' }),
+  webPushAttempts: key({ env: 'WEB_PUSH_ATTEMPTS', schema: int(1, 10), default: '3', doc: 'Deliveries of one approval push to a push service, the first included, when it fails with a network error, 5xx or 429 (APR-2).' }),
+  webPushRetryDelayMs: key({ env: 'WEB_PUSH_RETRY_DELAY_MS', schema: int(0, 60000), default: '200', doc: 'Wait before the first retry of a push delivery; doubled for each further one (APR-2).' }),
+  webPushTimeoutMs: key({ env: 'WEB_PUSH_TIMEOUT_MS', schema: int(100, 60000), default: '5000', doc: 'Socket idle timeout of one request to a push service (APR-2).' }),
+  webPushMaxRetryAfterMs: key({ env: 'WEB_PUSH_MAX_RETRY_AFTER_MS', schema: int(0, 60000), default: '2000', doc: 'A push service\'s Retry-After is honoured up to this long before the next attempt; the login waits on the push (APR-2).' }),
+  flashMessageTtlSeconds: key({ env: 'FLASH_MESSAGE_TTL_SECONDS', schema: int(10, 3600), default: '600', doc: 'How long a form\'s outcome (a wrong password or code message, post/redirect/get) is kept for the page it redirects to, so a reload or a language switch shows it again.' }),
+  waitingHeartbeatSeconds: key({ env: 'WAITING_HEARTBEAT_SECONDS', schema: int(1, 300), default: '15', doc: 'The waiting page\'s event stream (APR-3) sends a comment this often, so proxies keep the connection open; keep it below their idle timeout.' }),
+  waitingLongPollSeconds: key({ env: 'WAITING_LONG_POLL_SECONDS', schema: int(1, 300), default: '25', doc: 'How long one long poll of the waiting page (APR-3, where no event stream works) waits for the decision before it answers the unchanged status; keep it below proxies\' idle timeout.' }),
+  waitingSseRetryMs: key({ env: 'WAITING_SSE_RETRY_MS', schema: int(100, 60000), default: '2000', doc: 'How long the browser waits before it reconnects a cut event stream of the waiting page (the SSE retry field, APR-3).' }),
 };
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

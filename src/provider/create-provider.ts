@@ -26,7 +26,8 @@ export interface ProviderDeps {
   pages: ProviderPages;
   proxy: boolean;
   acr: { password: string; twoFactor: string };
-  ttl: { interaction: number; session: number; refreshToken: number; accessToken: number };
+  /** Lifetimes in seconds. */
+  ttl: { interaction: number; session: number; refreshToken: number; accessToken: number; idToken: number; authorizationCode: number };
   /** OIDC-5: single sign-on only into clients the account's role may use. */
   clientRoles: ClientRoles;
   /** OIDC-6: when a session's second factor still counts for another authorization. */
@@ -131,8 +132,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     rotateRefreshToken: () => true,
     ttl: {
       AccessToken: deps.ttl.accessToken,
-      AuthorizationCode: 60,
-      IdToken: 3600,
+      AuthorizationCode: deps.ttl.authorizationCode,
+      IdToken: deps.ttl.idToken,
       Interaction: deps.ttl.interaction,
       Session: deps.ttl.session,
       Grant: deps.ttl.refreshToken,

@@ -4,7 +4,12 @@ import type { Context } from 'koa';
 import { hasMessage, type MessageKey } from '../i18n/messages.js';
 
 export const FLASH_COOKIE = 'fi_flash';
-const MAX_AGE_MS = 10 * 60 * 1000;
+
+/** How long a flash is kept (FLASH_MESSAGE_TTL_SECONDS), passed in from the composition root. */
+export interface FlashSettings {
+  /** ms */
+  maxAgeMs: number;
+}
 
 export interface Flash {
   /** Message key (src/i18n/messages.ts). */
@@ -16,10 +21,10 @@ export interface Flash {
   values?: Record<string, string>;
 }
 
-/** Stores `flash` for GET pages under `path` (a signed, httpOnly cookie; at most 10 minutes). */
-export function setFlash(ctx: Context, path: string, flash: Flash): void {
+/** Stores `flash` for GET pages under `path` (a signed, httpOnly cookie kept `settings.maxAgeMs`). */
+export function setFlash(ctx: Context, path: string, flash: Flash, settings: FlashSettings): void {
   const value = Buffer.from(JSON.stringify(flash)).toString('base64url');
-  ctx.cookies.set(FLASH_COOKIE, value, { path, httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: true, maxAge: MAX_AGE_MS });
+  ctx.cookies.set(FLASH_COOKIE, value, { path, httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: true, maxAge: settings.maxAgeMs });
 }
 
 /** The flash for this request, or null (a missing, unsigned or malformed cookie is ignored). */

@@ -28,6 +28,9 @@ export interface AreaCookieOptions {
   loginTtlMs: number;
 }
 
+/** An area's two lifetimes, passed in from the composition root (configuration). */
+export type AreaLifetimes = Pick<AreaCookieOptions, 'sessionTtlMs' | 'loginTtlMs'>;
+
 export interface AreaCookies {
   setSession(ctx: Context, accountId: string, now: number): void;
   /** The session if present, well-formed (signature checked) and not expired at `now` (ms). */

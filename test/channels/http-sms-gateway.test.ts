@@ -38,7 +38,7 @@ beforeEach(() => {
 });
 
 function gateway(overrides: Partial<ConstructorParameters<typeof HttpSmsGateway>[0]> = {}): HttpSmsGateway {
-  return new HttpSmsGateway({ url: provider.url, token: 'secret-token', sender: 'finIDENT', timeoutMs: 200, backoffMs: 10, log, ...overrides });
+  return new HttpSmsGateway({ url: provider.url, token: 'secret-token', sender: 'finIDENT', timeoutMs: 200, maxAttempts: 3, backoffMs: 10, log, ...overrides });
 }
 
 function channel(inner = gateway()): LedgerRecordingSmsChannel {

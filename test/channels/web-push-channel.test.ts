@@ -25,8 +25,10 @@ describe('web push channel', () => {
       vapid,
       log: { warn: (obj, msg) => void warnings.push({ obj, msg }) },
       agent: service.agent,
+      maxAttempts: 3,
       retryDelayMs: 5,
       timeoutMs: 2000,
+      maxRetryAfterMs: 2000,
       ...overrides,
     });
     return { push, warnings };
@@ -190,8 +192,8 @@ describe('web push channel', () => {
   });
 
   it('refuses an unusable VAPID configuration at start-up', () => {
-    expect(() => createWebPushChannel({ vapid: { ...vapid, privateKey: 'short' }, log: { warn: () => {} } })).toThrow(/invalid VAPID configuration/);
-    expect(() => createWebPushChannel({ vapid: { ...vapid, subject: 'not-a-uri' }, log: { warn: () => {} } })).toThrow(/invalid VAPID configuration/);
+    expect(() => createWebPushChannel({ vapid: { ...vapid, privateKey: 'short' }, log: { warn: () => {} }, maxAttempts: 3, retryDelayMs: 5, timeoutMs: 2000, maxRetryAfterMs: 2000 })).toThrow(/invalid VAPID configuration/);
+    expect(() => createWebPushChannel({ vapid: { ...vapid, subject: 'not-a-uri' }, log: { warn: () => {} }, maxAttempts: 3, retryDelayMs: 5, timeoutMs: 2000, maxRetryAfterMs: 2000 })).toThrow(/invalid VAPID configuration/);
   });
 
   it('reads Retry-After as seconds or an HTTP date', () => {

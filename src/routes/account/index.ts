@@ -15,7 +15,7 @@ import type { Account, AccountStore } from '../../stores/account-store.js';
 import type { PageContext, RenderPage } from '../render.js';
 import { redirectToPage } from '../flash.js';
 import { areaSignIn } from '../area-sign-in.js';
-import { accountCookies } from './account-cookies.js';
+import type { AreaCookies } from '../signed-area-cookies.js';
 import { translate, type MessageKey } from '../../i18n/messages.js';
 
 export interface AccountPageDeps {
@@ -33,6 +33,8 @@ export interface AccountPageDeps {
   acrTwoFactor: string;
   /** The remembered-browser record id of the requesting browser (to mark "this browser"), or null. */
   currentBrowserId?: (ctx: Context, accountId: string) => string | null;
+  /** The sign-in cookies with their configured lifetimes (account-cookies.ts). */
+  cookies: AreaCookies;
 }
 
 /** Which confirmation `?done=` shows after a change (a fixed list: nothing from the URL reaches the page). */
@@ -57,6 +59,7 @@ function field(ctx: Context, name: string): string {
 }
 
 export function accountRoutes(deps: AccountPageDeps, forms: Middleware[]): Router {
+  const accountCookies = deps.cookies;
   const signIn = areaSignIn({ issuer: deps.issuer, client: deps.client, path: '/account', cookies: accountCookies, random: deps.random, acrTwoFactor: deps.acrTwoFactor, failure: 'account.signInFailed' });
   const router = new Router({ prefix: '/account' });
 

@@ -8,13 +8,14 @@ import { AppError, isAppError } from '../../shared/errors.js';
 import type { AccountStore } from '../../stores/account-store.js';
 import type { StaffRightsStore } from '../../stores/staff-rights.js';
 import type { PageContext, RenderPage } from '../render.js';
-import { brokerSession } from './broker-session.js';
+import type { AreaCookies } from '../signed-area-cookies.js';
 
 export interface PageKitDeps {
   accounts: AccountStore;
   rights: StaffRightsStore;
   render: RenderPage;
   clock: Clock;
+  session: AreaCookies;
 }
 
 /** Confirmation texts after a change (`?done=`): only these keys reach a page. */
@@ -41,6 +42,7 @@ function withParam(url: string, key: string, value: string): string {
 }
 
 export function pageKit(deps: PageKitDeps): PageKit {
+  const brokerSession = deps.session;
   async function signedIn(ctx: Context): Promise<BrokerContext | undefined> {
     const id = brokerSession.getSession(ctx, deps.clock.now())?.accountId;
     if (!id) return undefined;

@@ -14,7 +14,7 @@ import type { AccountStore } from '../../stores/account-store.js';
 import { translate } from '../../i18n/messages.js';
 import { areaSignIn } from '../area-sign-in.js';
 import type { PageContext, RenderPage } from '../render.js';
-import { brokerSession } from './broker-session.js';
+import type { AreaCookies } from '../signed-area-cookies.js';
 import { pageKit } from './broker-page-kit.js';
 import { customerPages } from './customer-pages.js';
 import { mailingPages } from './mailing-pages.js';
@@ -32,6 +32,8 @@ export interface BrokerPageDeps {
   clock: Clock;
   random: Random;
   acrTwoFactor: string;
+  /** The sign-in cookies with their configured lifetimes (broker-session.ts). */
+  session: AreaCookies;
 }
 
 /** Only local paths under /broker may be the target after sign-in (no open redirect). */
@@ -40,9 +42,10 @@ function safeNext(next: unknown): string {
 }
 
 export function brokerPageRoutes(deps: BrokerPageDeps, forms: Middleware[]): Router {
+  const brokerSession = deps.session;
   const signIn = areaSignIn({ issuer: deps.issuer, client: deps.client, path: '/broker', cookies: brokerSession, random: deps.random, acrTwoFactor: deps.acrTwoFactor, failure: 'broker.signInFailed' });
   const router = new Router({ prefix: '/broker' });
-  const kit = pageKit({ accounts: deps.accounts, rights: deps.area.stores.rights, render: deps.render, clock: deps.clock });
+  const kit = pageKit({ accounts: deps.accounts, rights: deps.area.stores.rights, render: deps.render, clock: deps.clock, session: brokerSession });
 
   router.get('/login', async (ctx) => {
     await signIn.start(ctx, safeNext(ctx.query.next));

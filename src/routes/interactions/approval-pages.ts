@@ -9,10 +9,8 @@ import { hasMessage, translate } from '../../i18n/messages.js';
 import { isAppError } from '../../shared/errors.js';
 import type { Approval, ApprovalOutcome } from '../../services/approval-record.js';
 
-const HEARTBEAT_MS = 15_000;
 /** The notices `?info=` may show after a resend (a fixed list: a URL never picks an arbitrary text). */
 const FLASH = new Set<unknown>(['approval.resent', 'approval.expired', 'approval.resendTooSoon', 'approval.resendLimit', 'approval.tooMany', 'approval.tooManyOpen']);
-const LONG_POLL_MS = 25_000;
 
 /**
  * GET …/approval — the waiting page. Straight after the password the login has no approval yet: it is started here
@@ -52,9 +50,6 @@ async function currentStatus(deps: InteractionDeps, approvalId: string): Promise
   return (await deps.approvals.get(approvalId))?.status ?? 'expired';
 }
 
-/** How long the browser waits before it reconnects a cut event stream by itself (the SSE `retry` field). */
-const SSE_RETRY_MS = 2_000;
-
 /**
  * GET …/approval/events — server-sent events: one `status` event now and one when the approval is decided.
  * When this instance shuts down, an `event: reconnect` tells the page to connect again (to another instance).
@@ -85,7 +80,7 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
     ctx.status = 200;
     ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     ctx.body = stream;
-    stream.write(`retry: ${SSE_RETRY_MS}\n\n`);
+    stream.write(`retry: ${deps.waiting.sseRetryMs}\n\n`);
 
     let closed = false;
     const send = (status: string) => {
@@ -94,7 +89,7 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
       if (status !== 'pending') close();
     };
     onMessage = () => void currentStatus(deps, approvalId).then(send, () => undefined);
-    const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), deps.waiting.heartbeatMs);
     const expiry = setTimeout(() => send('expired'), Math.max(0, approval.expiresAt - deps.clock.now()) + 500);
     const stopDrainWatch = deps.drain?.onDrain(() => {
       if (closed) return;
@@ -130,7 +125,7 @@ export function approvalStatus(deps: InteractionDeps): Middleware {
       let unsubscribe: (() => Promise<void>) | undefined;
       let stopDrainWatch: (() => void) | undefined;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, LONG_POLL_MS);
+        const timer = setTimeout(resolve, deps.waiting.longPollMs);
         const done = () => {
           clearTimeout(timer);
           resolve();

@@ -12,6 +12,7 @@ import type { RememberedBrowserCookies } from './remembered-browser-cookie.js';
 import type { SmsCodeService } from '../../services/sms-code-service.js';
 import type { ClientRoles } from '../../config/client-roles.js';
 import type { DrainSignal } from '../health.js';
+import type { FlashSettings } from '../flash.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -39,4 +40,14 @@ export interface InteractionDeps {
   /** The second factors (app approval, SMS code, remembered browser) and the login flow over them. */
   factors: SecondFactors;
   flow: LoginFlow;
+  /** How long a form's outcome is kept for the page after the redirect (FLASH_MESSAGE_TTL_SECONDS). */
+  flash: FlashSettings;
+  /** The waiting page's timings (APR-3): event-stream heartbeat, long-poll wait, SSE reconnect delay; ms. */
+  waiting: WaitingPageSettings;
+}
+
+export interface WaitingPageSettings {
+  heartbeatMs: number;
+  longPollMs: number;
+  sseRetryMs: number;
 }

@@ -97,7 +97,7 @@ export function submitSmsCode(deps: InteractionDeps): Middleware {
     } catch (e) {
       if (!isAppError(e)) throw e;
       // Post/redirect/get: a reload cannot send the same wrong code again (and cost a try).
-      setFlash(ctx, `/interaction/${login.uid}`, { key: e.code, params: e.params, status: e.status });
+      setFlash(ctx, `/interaction/${login.uid}`, { key: e.code, params: e.params, status: e.status }, deps.flash);
       ctx.status = 303;
       return ctx.redirect(`/interaction/${login.uid}/sms`);
     }

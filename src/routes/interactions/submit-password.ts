@@ -18,7 +18,7 @@ export function submitPassword(deps: InteractionDeps): Middleware {
 
     // Post/redirect/get: the outcome is shown by GET /interaction/:uid (reload, Back and the language switch work).
     const again = (messageKey: MessageKey, params: Record<string, string | number> = {}, status = 400) => {
-      setFlash(ctx, `/interaction/${details.uid}`, { key: messageKey, params, status, values: { loginId } });
+      setFlash(ctx, `/interaction/${details.uid}`, { key: messageKey, params, status, values: { loginId } }, deps.flash);
       ctx.status = 303;
       ctx.redirect(`/interaction/${details.uid}`);
     };
@@ -57,7 +57,7 @@ export function submitPassword(deps: InteractionDeps): Middleware {
     if (!account.mobile) {
       deps.metrics.loginOutcome('no_mobile');
       // Shown by GET /interaction/:uid as well (the flash is signed, so it cannot name another account).
-      setFlash(ctx, `/interaction/${details.uid}`, { key: 'notice.noMobile.text', status: 403, values: { accountId: account.id } });
+      setFlash(ctx, `/interaction/${details.uid}`, { key: 'notice.noMobile.text', status: 403, values: { accountId: account.id } }, deps.flash);
       ctx.status = 303;
       return ctx.redirect(`/interaction/${details.uid}`);
     }
