@@ -112,7 +112,7 @@ export function approvalEvents(deps: InteractionDeps): Middleware {
 
 /**
  * GET …/approval/status — long polling for browsers without SSE (and the fallback when the stream fails): answers
- * at once when decided, else within 25 s, or at once with `pending` when this instance starts shutting down.
+ * at once when decided, else after the long-poll wait, or at once with `pending` when this instance starts shutting down.
  */
 export function approvalStatus(deps: InteractionDeps): Middleware {
   return async function approvalStatus(ctx) {
