@@ -43,7 +43,7 @@ import { type Clock, systemClock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
 import { cryptoRandom, type Random } from './shared/random.js';
-import type { AccountStore } from './stores/account-store.js';
+import type { AccountStore } from './domain/account.js';
 import type { AuditLog } from './stores/audit-log.js';
 import type { DeviceStore } from './stores/device-store.js';
 import type { EventBus, KvStore } from './stores/kv-store.js';

@@ -12,7 +12,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container.js';
 import { createLogger } from '../../src/shared/logger.js';
-import type { Account } from '../../src/stores/account-store.js';
+import type { Account } from '../../src/domain/account.js';
 import type { CustomerQuery } from '../../src/stores/customer-directory.js';
 import { percentile, round } from './load.js';
 import type { Row } from './report.js';

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Random } from '../shared/random.js';
-import type { AccountStore } from '../stores/account-store.js';
+import type { AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { DeviceStore } from '../stores/device-store.js';
 import type { EventBus, KvStore } from '../stores/kv-store.js';

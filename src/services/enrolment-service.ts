@@ -8,7 +8,7 @@ import { AppError, isAppError, type ErrorCode } from '../shared/errors.js';
 import { assertPushKeys, importDeviceKey } from './device-keys.js';
 import type { PushEndpointPolicy } from './push-endpoints.js';
 import type { Random } from '../shared/random.js';
-import type { Account, AccountStore } from '../stores/account-store.js';
+import type { Account, AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { Device, DeviceStore, Platform, PushSubscription } from '../stores/device-store.js';
 import type { KvStore } from '../stores/kv-store.js';

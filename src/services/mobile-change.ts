@@ -3,7 +3,7 @@
 // NEW number, and only its confirmation stores it (E.164) and writes `mobile.changed` to the audit log.
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
-import type { Account, AccountStore } from '../stores/account-store.js';
+import type { Account, AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../stores/audit-log.js';
 import type { KvStore } from '../stores/kv-store.js';
 import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from '../stores/mobile-change-log.js';

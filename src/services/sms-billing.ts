@@ -5,7 +5,7 @@ import type { SmsChannel, SmsMessage, SmsPurpose, SmsSendResult } from '../chann
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
-import type { AccountStore } from '../stores/account-store.js';
+import type { AccountStore } from '../domain/account.js';
 import type { SmsLedger, SmsSettlement } from '../stores/sms-ledger.js';
 import { BrokerHierarchyError, chargedBrokerId, type SubBrokerCustomerCharge } from './broker/broker-hierarchy.js';
 

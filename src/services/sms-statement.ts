@@ -3,7 +3,7 @@
 // All amounts are integer euro cents; VAT is computed once on the total net and rounded half-up to the cent.
 import type { SmsPurpose } from '../channels/sms-channel.js';
 import { AppError } from '../shared/errors.js';
-import type { AccountStore } from '../stores/account-store.js';
+import type { AccountStore } from '../domain/account.js';
 import type { SmsLedger } from '../stores/sms-ledger.js';
 import { CHARGEABLE_ROLES } from './broker/broker-hierarchy.js';
 

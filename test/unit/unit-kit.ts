@@ -5,7 +5,7 @@ import { PurposeCodeService, type CodePurpose, type SmsCodeSettings } from '../.
 import { ManualClock } from '../../src/shared/clock.js';
 import { AppError } from '../../src/shared/errors.js';
 import { cryptoRandom } from '../../src/shared/random.js';
-import type { Account, Role } from '../../src/stores/account-store.js';
+import type { Account, Role } from '../../src/domain/account.js';
 import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 
 /** What the SMS channel does with the next message: accept it, refuse it, or give no answer (delivery unknown). */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Random } from '../../shared/random.js';
-import type { Account, AccountStore } from '../../stores/account-store.js';
+import type { Account, AccountStore } from '../../domain/account.js';
 import type { DeviceStore } from '../../stores/device-store.js';
 import { BROKER_RIGHTS, type StaffRightsStore } from '../../stores/staff-rights.js';
 

@@ -1,5 +1,5 @@
 // In-memory CustomerDirectory over the memory account and device stores: one call per page, no per-customer reads.
-import type { AccountStore } from '../account-store.js';
+import type { AccountStore } from '../../domain/account.js';
 import {
   type CustomerDirectory,
   type CustomerFilter,

@@ -15,7 +15,7 @@ import { MemoryCustomerDirectory } from '../../../src/stores/memory/customer-dir
 import { MemoryDeviceStore } from '../../../src/stores/memory/device-store.js';
 import { MemoryKvStore } from '../../../src/stores/memory/kv-store.js';
 import { MemoryStaffRightsStore } from '../../../src/stores/memory/staff-rights.js';
-import type { AccountStore } from '../../../src/stores/account-store.js';
+import type { AccountStore } from '../../../src/domain/account.js';
 import type { DeviceStore } from '../../../src/stores/device-store.js';
 import { account, deviceFor } from '../../contract/customer-directory.contract.js';
 
