@@ -45,7 +45,7 @@ import { createMetrics, type Metrics } from './shared/metrics.js';
 import { cryptoRandom, type Random } from './shared/random.js';
 import type { AccountStore } from './domain/account.js';
 import type { AuditLog } from './stores/audit-log.js';
-import type { DeviceStore } from './stores/device-store.js';
+import type { DeviceStore } from './domain/device.js';
 import type { EventBus, KvStore } from './stores/kv-store.js';
 import type { SmsLedger } from './stores/sms-ledger.js';
 

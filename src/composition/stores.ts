@@ -8,7 +8,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Random } from '../shared/random.js';
 import type { AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../stores/audit-log.js';
-import type { DeviceStore } from '../stores/device-store.js';
+import type { DeviceStore } from '../domain/device.js';
 import type { EventBus, KvStore } from '../stores/kv-store.js';
 import type { SmsLedger } from '../stores/sms-ledger.js';
 import type { BrokerStores } from '../services/broker/build-broker-area.js';

@@ -2,7 +2,7 @@
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { AuditLog } from '../stores/audit-log.js';
-import type { Device, DeviceStore } from '../stores/device-store.js';
+import type { Device, DeviceStore } from '../domain/device.js';
 import { assertPushKeys } from './device-keys.js';
 import type { PushEndpointPolicy } from './push-endpoints.js';
 

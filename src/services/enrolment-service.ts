@@ -10,7 +10,7 @@ import type { PushEndpointPolicy } from './push-endpoints.js';
 import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../stores/audit-log.js';
-import type { Device, DeviceStore, Platform, PushSubscription } from '../stores/device-store.js';
+import type { Device, DeviceStore, Platform, PushSubscription } from '../domain/device.js';
 import type { KvStore } from '../stores/kv-store.js';
 import type { LoginService } from './login-service.js';
 import { maskMobile } from './mobile-number.js';

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Account, AccountStore } from '../../src/domain/account.js';
 import type { CustomerDirectory, CustomerQuery } from '../../src/stores/customer-directory.js';
-import type { DeviceStore } from '../../src/stores/device-store.js';
+import type { DeviceStore } from '../../src/domain/device.js';
 
 export interface DirectoryHarness {
   directory: CustomerDirectory;

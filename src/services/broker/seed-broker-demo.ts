@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Random } from '../../shared/random.js';
 import type { Account, AccountStore } from '../../domain/account.js';
-import type { DeviceStore } from '../../stores/device-store.js';
+import type { DeviceStore } from '../../domain/device.js';
 import { BROKER_RIGHTS, type StaffRightsStore } from '../../stores/staff-rights.js';
 
 const fileSchema = z.object({

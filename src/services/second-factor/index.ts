@@ -2,7 +2,7 @@
 import type { Clock } from '../../shared/clock.js';
 import type { TaskLog } from '../../shared/background-tasks.js';
 import type { Account, AccountStore } from '../../domain/account.js';
-import type { DeviceStore } from '../../stores/device-store.js';
+import type { DeviceStore } from '../../domain/device.js';
 import type { ApprovalService } from '../approval-service.js';
 import type { PendingLoginStore } from '../pending-login.js';
 import type { RememberedBrowserService } from '../remembered-browsers.js';

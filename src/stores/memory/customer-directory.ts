@@ -11,7 +11,7 @@ import {
   matchesSearch,
   passesFilter,
 } from '../customer-directory.js';
-import type { DeviceStore } from '../device-store.js';
+import type { DeviceStore } from '../../domain/device.js';
 
 export class MemoryCustomerDirectory implements CustomerDirectory {
   constructor(private readonly stores: { accounts: AccountStore; devices: DeviceStore }) {}

@@ -16,7 +16,7 @@ import { MemoryDeviceStore } from '../../../src/stores/memory/device-store.js';
 import { MemoryKvStore } from '../../../src/stores/memory/kv-store.js';
 import { MemoryStaffRightsStore } from '../../../src/stores/memory/staff-rights.js';
 import type { AccountStore } from '../../../src/domain/account.js';
-import type { DeviceStore } from '../../../src/stores/device-store.js';
+import type { DeviceStore } from '../../../src/domain/device.js';
 import { account, deviceFor } from '../../contract/customer-directory.contract.js';
 
 /** Counts every call on an object's methods (a store "query" is one call). */
