@@ -44,7 +44,7 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { createMetrics, type Metrics } from './shared/metrics.js';
 import { cryptoRandom, type Random } from './shared/random.js';
 import type { AccountStore } from './domain/account.js';
-import type { AuditLog } from './stores/audit-log.js';
+import type { AuditLog } from './domain/audit-log.js';
 import type { DeviceStore } from './domain/device.js';
 import type { EventBus, KvStore } from './stores/kv-store.js';
 import type { SmsLedger } from './stores/sms-ledger.js';

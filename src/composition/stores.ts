@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Random } from '../shared/random.js';
 import type { AccountStore } from '../domain/account.js';
-import type { AuditLog } from '../stores/audit-log.js';
+import type { AuditLog } from '../domain/audit-log.js';
 import type { DeviceStore } from '../domain/device.js';
 import type { EventBus, KvStore } from '../stores/kv-store.js';
 import type { SmsLedger } from '../stores/sms-ledger.js';

@@ -2,7 +2,7 @@
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError, type ErrorCode } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
-import type { AuditLog } from '../stores/audit-log.js';
+import type { AuditLog } from '../domain/audit-log.js';
 import type { Device, DeviceStore } from '../domain/device.js';
 import type { EventBus, KvStore } from '../stores/kv-store.js';
 import type { PushChannel } from '../channels/push-channel.js';

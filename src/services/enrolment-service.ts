@@ -9,7 +9,7 @@ import { assertPushKeys, importDeviceKey } from './device-keys.js';
 import type { PushEndpointPolicy } from './push-endpoints.js';
 import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../domain/account.js';
-import type { AuditLog } from '../stores/audit-log.js';
+import type { AuditLog } from '../domain/audit-log.js';
 import type { Device, DeviceStore, Platform, PushSubscription } from '../domain/device.js';
 import type { KvStore } from '../stores/kv-store.js';
 import type { LoginService } from './login-service.js';

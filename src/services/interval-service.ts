@@ -6,7 +6,7 @@
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
 import type { Account, AccountStore } from '../domain/account.js';
-import type { AuditLog } from '../stores/audit-log.js';
+import type { AuditLog } from '../domain/audit-log.js';
 
 export const MAX_INTERVAL_DAYS = 90;
 

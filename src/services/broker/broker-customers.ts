@@ -5,7 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { AppError } from '../../shared/errors.js';
 import type { AccountStore, TwoFactorMethod } from '../../domain/account.js';
-import type { AuditLog } from '../../stores/audit-log.js';
+import type { AuditLog } from '../../domain/audit-log.js';
 import type { CustomerDirectory, CustomerFilter, CustomerPage, CustomerQuery, CustomerRow } from '../../stores/customer-directory.js';
 import type { DeviceService } from '../device-service.js';
 import { validDays } from '../interval-service.js';

@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Random } from '../../shared/random.js';
 import type { AccountStore } from '../../domain/account.js';
-import type { AuditLog } from '../../stores/audit-log.js';
+import type { AuditLog } from '../../domain/audit-log.js';
 import type { CustomerRow } from '../../stores/customer-directory.js';
 import type { MailingTemplateStore } from '../../stores/mailing-templates.js';
 import { type Mailing, type MailingFilter, type MailingRecipient, type MailingStore, mailingStatus, type RecipientCounts } from '../../stores/mailings.js';
