@@ -47,7 +47,7 @@ import type { AccountStore } from './domain/account.js';
 import type { AuditLog } from './domain/audit-log.js';
 import type { DeviceStore } from './domain/device.js';
 import type { EventBus, KvStore } from './stores/kv-store.js';
-import type { SmsLedger } from './stores/sms-ledger.js';
+import type { SmsLedger } from './domain/sms-ledger.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */
 export const ROOT_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/src/') ? '../../' : '../', import.meta.url));

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
 import type { AccountStore } from '../domain/account.js';
-import type { SmsLedger, SmsSettlement } from '../stores/sms-ledger.js';
+import type { SmsLedger, SmsSettlement } from '../domain/sms-ledger.js';
 import { BrokerHierarchyError, chargedBrokerId, type SubBrokerCustomerCharge } from './broker/broker-hierarchy.js';
 
 

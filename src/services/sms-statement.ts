@@ -4,7 +4,7 @@
 import type { SmsPurpose } from '../channels/sms-channel.js';
 import { AppError } from '../shared/errors.js';
 import type { AccountStore } from '../domain/account.js';
-import type { SmsLedger } from '../stores/sms-ledger.js';
+import type { SmsLedger } from '../domain/sms-ledger.js';
 import { CHARGEABLE_ROLES } from './broker/broker-hierarchy.js';
 
 export const STATEMENT_TIME_ZONE = 'Europe/Berlin';
