@@ -12,7 +12,7 @@ import { type MailChannel, MailSendError, type OutgoingMail } from '../../channe
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Random } from '../../shared/random.js';
-import type { Mailing, MailingRecipient, MailingStore } from '../../stores/mailings.js';
+import type { Mailing, MailingRecipient, MailingStore } from '../../domain/mailing.js';
 import { fillText, toHtml } from './mailing-templates.js';
 import { recipientValues } from './mailing-service.js';
 

@@ -7,7 +7,7 @@ import type { AccountStore } from '../../domain/account.js';
 import type { AuditLog } from '../../domain/audit-log.js';
 import type { CustomerRow } from '../../stores/customer-directory.js';
 import type { MailingTemplateStore } from '../../stores/mailing-templates.js';
-import { type Mailing, type MailingFilter, type MailingRecipient, type MailingStore, mailingStatus, type RecipientCounts } from '../../stores/mailings.js';
+import { type Mailing, type MailingFilter, type MailingRecipient, type MailingStore, mailingStatus, type RecipientCounts } from '../../domain/mailing.js';
 import { type BrokerContext, requireRight } from './broker-access.js';
 import type { BrokerCustomerService } from './broker-customers.js';
 import { BUILT_IN_TEMPLATES, builtInTemplate, checkPlaceholders, fillText, salutationFor, toHtml, type BuiltInTemplate } from './mailing-templates.js';

@@ -8,7 +8,7 @@ import { checkPlaceholders, fillText, toHtml } from '../../../src/services/broke
 import { MailingRunner } from '../../../src/services/broker/mailing-runner.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { cryptoRandom } from '../../../src/shared/random.js';
-import type { Mailing } from '../../../src/stores/mailings.js';
+import type { Mailing } from '../../../src/domain/mailing.js';
 import { MemoryMailingStore } from '../../../src/stores/memory/mailings.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
