@@ -6,7 +6,7 @@ import { brokerContext, type BrokerContext } from '../../services/broker/broker-
 import type { Clock } from '../../shared/clock.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import type { AccountStore } from '../../domain/account.js';
-import type { StaffRightsStore } from '../../stores/staff-rights.js';
+import type { StaffRightsStore } from '../../domain/staff-rights.js';
 import type { PageContext, RenderPage } from '../render.js';
 import { brokerSession } from './broker-session.js';
 

@@ -4,7 +4,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { Account } from '../../domain/account.js';
 import type { CustomerScope } from '../../stores/customer-directory.js';
-import { BROKER_RIGHTS, type BrokerRight, type StaffRightsStore } from '../../stores/staff-rights.js';
+import { BROKER_RIGHTS, type BrokerRight, type StaffRightsStore } from '../../domain/staff-rights.js';
 import { brokerAreaOf } from './broker-hierarchy.js';
 
 export interface BrokerContext {

@@ -3,7 +3,7 @@ import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Account, AccountStore } from '../../domain/account.js';
 import type { AuditLog } from '../../domain/audit-log.js';
-import { type BrokerRight, normaliseRights, type StaffRightsStore } from '../../stores/staff-rights.js';
+import { type BrokerRight, normaliseRights, type StaffRightsStore } from '../../domain/staff-rights.js';
 import type { BrokerContext } from './broker-access.js';
 import { isEmployeeOf } from './broker-hierarchy.js';
 

@@ -2,7 +2,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { MobileChangeRecord } from '../mobile-change-log.js';
 import type { TemplateCopy } from '../mailing-templates.js';
-import { BROKER_RIGHTS, type StaffRights } from '../staff-rights.js';
+import { BROKER_RIGHTS, type StaffRights } from '../../domain/staff-rights.js';
 
 export type StaffRightsDoc = Omit<StaffRights, 'employeeId'> & { _id: string };
 export type MobileChangeDoc = Omit<MobileChangeRecord, 'id'> & { _id: string };

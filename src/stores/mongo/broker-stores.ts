@@ -2,7 +2,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { MailingTemplateStore, TemplateCopy } from '../mailing-templates.js';
 import type { MobileChangeLog, MobileChangeRecord } from '../mobile-change-log.js';
-import { normaliseRights, type StaffRights, type StaffRightsStore } from '../staff-rights.js';
+import { normaliseRights, type StaffRights, type StaffRightsStore } from '../../domain/staff-rights.js';
 import {
   type MobileChangeDoc,
   type StaffRightsDoc,
