@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../shared/errors.js';
 import type { Account, AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../domain/audit-log.js';
 import type { KvStore } from '../stores/kv-store.js';
-import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from '../stores/mobile-change-log.js';
+import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from '../domain/mobile-change-log.js';
 import type { Random } from '../shared/random.js';
 import { maskMobile, normaliseMobile } from './mobile-number.js';
 import type { PurposeCodeService } from './purpose-codes.js';

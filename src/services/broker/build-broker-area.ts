@@ -4,7 +4,7 @@ import type { MemoryMailSink } from '../../channels/memory-mail-sink.js';
 import type { CustomerDirectory } from '../../stores/customer-directory.js';
 import type { MailingTemplateStore } from '../../stores/mailing-templates.js';
 import type { MailingStore } from '../../domain/mailing.js';
-import type { MobileChangeLog } from '../../stores/mobile-change-log.js';
+import type { MobileChangeLog } from '../../domain/mobile-change-log.js';
 import type { StaffRightsStore } from '../../domain/staff-rights.js';
 import type { MobileChangeService } from '../mobile-change.js';
 import type { BrokerCustomerService } from './broker-customers.js';

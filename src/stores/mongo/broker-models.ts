@@ -1,6 +1,6 @@
 // The broker area's collections: staff_rights (one per employee), mobile_changes (ACC-3), mailing_templates (one per broker and template).
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { MobileChangeRecord } from '../mobile-change-log.js';
+import type { MobileChangeRecord } from '../../domain/mobile-change-log.js';
 import type { TemplateCopy } from '../mailing-templates.js';
 import { BROKER_RIGHTS, type StaffRights } from '../../domain/staff-rights.js';
 

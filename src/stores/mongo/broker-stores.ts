@@ -1,7 +1,7 @@
 // MongoDB implementations of the broker area's small stores: staff rights, mobile changes, template copies.
 import type { Connection, Model } from 'mongoose';
 import type { MailingTemplateStore, TemplateCopy } from '../mailing-templates.js';
-import type { MobileChangeLog, MobileChangeRecord } from '../mobile-change-log.js';
+import type { MobileChangeLog, MobileChangeRecord } from '../../domain/mobile-change-log.js';
 import { normaliseRights, type StaffRights, type StaffRightsStore } from '../../domain/staff-rights.js';
 import {
   type MobileChangeDoc,
