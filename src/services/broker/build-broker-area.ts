@@ -2,7 +2,7 @@
 // its stores (memory, MongoDB, or Redis for the mailing jobs), services and the mailing runner.
 import type { MemoryMailSink } from '../../channels/memory-mail-sink.js';
 import type { CustomerDirectory } from '../../stores/customer-directory.js';
-import type { MailingTemplateStore } from '../../stores/mailing-templates.js';
+import type { MailingTemplateStore } from '../../domain/mailing-template.js';
 import type { MailingStore } from '../../domain/mailing.js';
 import type { MobileChangeLog } from '../../domain/mobile-change-log.js';
 import type { StaffRightsStore } from '../../domain/staff-rights.js';
