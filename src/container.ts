@@ -9,7 +9,7 @@ import { loadKeys, type KeyMaterial } from './config/keys.js';
 import type { MailChannel } from './channels/mail-channel.js';
 import type { MemorySmsSink } from './channels/memory-sms-sink.js';
 import type { PushChannel } from './channels/push-channel.js';
-import type { SmsChannel } from './channels/sms-channel.js';
+import type { SmsChannel } from './domain/sms-channel.js';
 import { buildAccountServices } from './composition/account-services.js';
 import { buildChannels } from './composition/channels.js';
 import { buildOidc } from './composition/provider.js';

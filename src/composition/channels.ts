@@ -5,7 +5,7 @@ import type { MailChannel } from '../channels/mail-channel.js';
 import { MemoryMailSink } from '../channels/memory-mail-sink.js';
 import { MemorySmsSink } from '../channels/memory-sms-sink.js';
 import type { PushChannel } from '../channels/push-channel.js';
-import type { SmsChannel } from '../channels/sms-channel.js';
+import type { SmsChannel } from '../domain/sms-channel.js';
 import { SmtpMailChannel } from '../channels/smtp-mail-channel.js';
 import { createWebPushChannel } from '../channels/web-push-channel.js';
 import type { Config } from '../config/schema.js';

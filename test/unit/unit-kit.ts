@@ -1,5 +1,5 @@
 // The unit layer's parts: domain services on the in-memory stores with the manual clock (no HTTP, no Redis).
-import type { SmsChannel, SmsMessage, SmsSendResult } from '../../src/channels/sms-channel.js';
+import type { SmsChannel, SmsMessage, SmsSendResult } from '../../src/domain/sms-channel.js';
 import { MemorySmsSink } from '../../src/channels/memory-sms-sink.js';
 import { PurposeCodeService, type CodePurpose, type SmsCodeSettings } from '../../src/services/purpose-codes.js';
 import { ManualClock } from '../../src/shared/clock.js';
