@@ -8,7 +8,7 @@ import type { Config } from './config/schema.js';
 import { loadKeys, type KeyMaterial } from './config/keys.js';
 import type { MailChannel } from './channels/mail-channel.js';
 import type { MemorySmsSink } from './channels/memory-sms-sink.js';
-import type { PushChannel } from './channels/push-channel.js';
+import type { PushChannel } from './domain/push-channel.js';
 import type { SmsChannel } from './domain/sms-channel.js';
 import { buildAccountServices } from './composition/account-services.js';
 import { buildChannels } from './composition/channels.js';

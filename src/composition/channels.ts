@@ -4,7 +4,7 @@ import { HttpSmsGateway } from '../channels/http-sms-gateway.js';
 import type { MailChannel } from '../channels/mail-channel.js';
 import { MemoryMailSink } from '../channels/memory-mail-sink.js';
 import { MemorySmsSink } from '../channels/memory-sms-sink.js';
-import type { PushChannel } from '../channels/push-channel.js';
+import type { PushChannel } from '../domain/push-channel.js';
 import type { SmsChannel } from '../domain/sms-channel.js';
 import { SmtpMailChannel } from '../channels/smtp-mail-channel.js';
 import { createWebPushChannel } from '../channels/web-push-channel.js';

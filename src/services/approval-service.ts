@@ -5,7 +5,7 @@ import type { Random } from '../shared/random.js';
 import type { AuditLog } from '../domain/audit-log.js';
 import type { Device, DeviceStore } from '../domain/device.js';
 import type { EventBus, KvStore } from '../stores/kv-store.js';
-import type { PushChannel } from '../channels/push-channel.js';
+import type { PushChannel } from '../domain/push-channel.js';
 import type { Approval, ApprovalOutcome, NumberMode } from './approval-record.js';
 import type { BackgroundTasks, TaskLog } from '../shared/background-tasks.js';
 import type { VerifiedAnswer } from './second-factor/verifiers/verified-answer.js';
