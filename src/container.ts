@@ -6,7 +6,7 @@ import type Provider from 'oidc-provider';
 import type { ClientMetadata } from './config/clients.js';
 import type { Config } from './config/schema.js';
 import { loadKeys, type KeyMaterial } from './config/keys.js';
-import type { MailChannel } from './channels/mail-channel.js';
+import type { MailChannel } from './domain/mail-channel.js';
 import type { MemorySmsSink } from './channels/memory-sms-sink.js';
 import type { PushChannel } from './domain/push-channel.js';
 import type { SmsChannel } from './domain/sms-channel.js';

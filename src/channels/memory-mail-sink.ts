@@ -1,6 +1,6 @@
 // The development/test email channel: records every message instead of sending it; read back at /dev/mail.
 import type { Clock } from '../shared/clock.js';
-import type { MailChannel, MailSendResult, OutgoingMail } from './mail-channel.js';
+import type { MailChannel, MailSendResult, OutgoingMail } from '../domain/mail-channel.js';
 
 export interface RecordedMail extends Omit<OutgoingMail, 'date'> {
   /** Milliseconds since the epoch. */

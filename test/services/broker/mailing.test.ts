@@ -2,7 +2,7 @@
 // with a channel that fails on purpose: a connection failure sends nothing (the recipient waits for the next pass), a
 // failure after the hand-over is "unknown" and never retried by itself, a refusal is "failed".
 import { describe, expect, it } from '@jest/globals';
-import { type MailChannel, MailSendError, type OutgoingMail } from '../../../src/channels/mail-channel.js';
+import { type MailChannel, MailSendError, type OutgoingMail } from '../../../src/domain/mail-channel.js';
 import { MemoryMailSink } from '../../../src/channels/memory-mail-sink.js';
 import { checkPlaceholders, fillText, toHtml } from '../../../src/services/broker/mailing-templates.js';
 import { MailingRunner } from '../../../src/services/broker/mailing-runner.js';
