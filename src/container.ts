@@ -46,7 +46,7 @@ import { cryptoRandom, type Random } from './shared/random.js';
 import type { AccountStore } from './domain/account.js';
 import type { AuditLog } from './domain/audit-log.js';
 import type { DeviceStore } from './domain/device.js';
-import type { EventBus, KvStore } from './stores/kv-store.js';
+import type { EventBus, KvStore } from './domain/kv-store.js';
 import type { SmsLedger } from './domain/sms-ledger.js';
 
 /** The repository root (views, public, config), from src/ when run with tsx and from dist/src/ when compiled. */

@@ -9,7 +9,7 @@ import type { Random } from '../shared/random.js';
 import type { AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../domain/audit-log.js';
 import type { DeviceStore } from '../domain/device.js';
-import type { EventBus, KvStore } from '../stores/kv-store.js';
+import type { EventBus, KvStore } from '../domain/kv-store.js';
 import type { SmsLedger } from '../domain/sms-ledger.js';
 import type { BrokerStores } from '../services/broker/build-broker-area.js';
 import { MemoryAccountStore } from '../stores/memory/account-store.js';

@@ -5,7 +5,7 @@
 import type Provider from 'oidc-provider';
 import type { AccountSessionEnder, SessionEndListener, SessionsEndReason } from '../services/account-session-ender.js';
 import type { Logger } from '../shared/logger.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface AccountSessionsDeps {

@@ -11,7 +11,7 @@ import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../domain/audit-log.js';
 import type { Device, DeviceStore, Platform, PushSubscription } from '../domain/device.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import type { LoginService } from './login-service.js';
 import { maskMobile } from './mobile-number.js';
 import { isSupportedOsVersion, minimumOsVersion } from './os-version.js';

@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import type { Account, AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../domain/audit-log.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from '../domain/mobile-change-log.js';
 import type { Random } from '../shared/random.js';
 import { maskMobile, normaliseMobile } from './mobile-number.js';

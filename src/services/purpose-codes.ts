@@ -8,7 +8,7 @@ import { smsText } from '../i18n/sms-texts.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { type CapLimits, countCaps, releaseCooldown, takeCooldown, uncountCaps } from './code-send-limits.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 

@@ -1,4 +1,4 @@
-// The short-lived key-value contract (Redis in production, memory in the embedded default).
+// The shared-state contracts: KvStore, short-lived keys (Redis in production, memory in the embedded default), and EventBus.
 // Expiry is in milliseconds; memory expiry follows the injected clock, Redis its own.
 export interface KvStore {
   get(key: string): Promise<string | null>;
