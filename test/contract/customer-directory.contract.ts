@@ -2,7 +2,7 @@
 // pagination and counts — the same answers from every implementation.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Account, AccountStore } from '../../src/domain/account.js';
-import type { CustomerDirectory, CustomerQuery } from '../../src/stores/customer-directory.js';
+import type { CustomerDirectory, CustomerQuery } from '../../src/domain/customer-directory.js';
 import type { DeviceStore } from '../../src/domain/device.js';
 
 export interface DirectoryHarness {

@@ -3,7 +3,7 @@
 // only (no staff rights to grant). Customers have no broker area. Fails closed: no rights record = no rights.
 import { AppError } from '../../shared/errors.js';
 import type { Account } from '../../domain/account.js';
-import type { CustomerScope } from '../../stores/customer-directory.js';
+import type { CustomerScope } from '../../domain/customer-directory.js';
 import { BROKER_RIGHTS, type BrokerRight, type StaffRightsStore } from '../../domain/staff-rights.js';
 import { brokerAreaOf } from './broker-hierarchy.js';
 

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Random } from '../../shared/random.js';
 import type { AccountStore } from '../../domain/account.js';
 import type { AuditLog } from '../../domain/audit-log.js';
-import type { CustomerRow } from '../../stores/customer-directory.js';
+import type { CustomerRow } from '../../domain/customer-directory.js';
 import type { MailingTemplateStore } from '../../domain/mailing-template.js';
 import { type Mailing, type MailingFilter, type MailingRecipient, type MailingStore, mailingStatus, type RecipientCounts } from '../../domain/mailing.js';
 import { type BrokerContext, requireRight } from './broker-access.js';

@@ -8,7 +8,7 @@ import { BrokerCustomerService } from '../../../src/services/broker/broker-custo
 import { StaffRightsService } from '../../../src/services/broker/staff-rights-service.js';
 import { DeviceService } from '../../../src/services/device-service.js';
 import { RememberedBrowserService } from '../../../src/services/remembered-browsers.js';
-import type { CustomerDirectory } from '../../../src/stores/customer-directory.js';
+import type { CustomerDirectory } from '../../../src/domain/customer-directory.js';
 import { MemoryAccountStore } from '../../../src/stores/memory/account-store.js';
 import { MemoryAuditLog } from '../../../src/stores/memory/audit-log.js';
 import { MemoryCustomerDirectory } from '../../../src/stores/memory/customer-directory.js';
