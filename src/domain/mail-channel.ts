@@ -28,3 +28,15 @@ export interface MailChannel {
    */
   send(mail: OutgoingMail, beforeTransmit: () => Promise<boolean>): Promise<MailSendResult>;
 }
+
+/** A message as a recording mail channel keeps it. */
+export interface RecordedMail extends Omit<OutgoingMail, 'date'> {
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/** A mail channel that records every message instead of sending it (no SMTP_URL); read back at /dev/mail. */
+export interface MailRecorder extends MailChannel {
+  /** Newest first. */
+  list(): RecordedMail[];
+}

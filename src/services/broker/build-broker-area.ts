@@ -1,7 +1,7 @@
 // The parts of the broker area (BRK-1, BRK-2, ACC-3) as the composition root (src/composition/) hands them to routes:
 // its stores (memory, MongoDB, or Redis for the mailing jobs), services and the mailing runner.
-import type { MemoryMailSink } from '../../channels/memory-mail-sink.js';
 import type { CustomerDirectory } from '../../domain/customer-directory.js';
+import type { MailRecorder } from '../../domain/mail-channel.js';
 import type { MailingTemplateStore } from '../../domain/mailing-template.js';
 import type { MailingStore } from '../../domain/mailing.js';
 import type { MobileChangeLog } from '../../domain/mobile-change-log.js';
@@ -28,5 +28,5 @@ export interface BrokerArea {
   mobileChange: MobileChangeService;
   runner: MailingRunner;
   /** The recording mail sink when no SMTP_URL is configured. */
-  mailSink: MemoryMailSink | null;
+  mailSink: MailRecorder | null;
 }
