@@ -1,4 +1,4 @@
-// The broker's customer list contract (BRK-1): search, filters, sorting, a page and the counts per filter,
+// CustomerDirectory, its query, rows and counts — the broker's customer list contract (BRK-1): search, filters, sorting, a page and the counts per filter,
 // all from ONE store query per page (never one query per customer).
 export const YES_NO = ['yes', 'no'] as const;
 export type YesNo = (typeof YES_NO)[number];

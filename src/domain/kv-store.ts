@@ -1,4 +1,4 @@
-// The shared-state contracts: KvStore, short-lived keys (Redis in production, memory in the embedded default), and EventBus.
+// KvStore and EventBus — the shared-state contracts: short-lived keys and pub/sub (Redis in production, memory embedded).
 // Expiry is in milliseconds; memory expiry follows the injected clock, Redis its own.
 export interface KvStore {
   get(key: string): Promise<string | null>;

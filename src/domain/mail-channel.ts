@@ -1,4 +1,4 @@
-// The email channel contract (BRK-2): one message at a time, with a hook right before the message is handed over,
+// MailChannel, OutgoingMail, MailSendError and MailRecorder — the email channel contract (BRK-2): one message at a time, with a hook right before the message is handed over,
 // so that the caller can record "from here on it may have arrived" (see services/broker/mailing-runner.ts).
 export interface OutgoingMail {
   from: string;
