@@ -32,7 +32,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['koa', '@koa/*', 'koa-*', 'oidc-provider', 'oidc-provider/*'], message: 'Domain code does not import Koa or oidc-provider: take an interface (see services/account-session-ender.ts).' },
+          { group: ['koa', '@koa/*', 'koa-*', 'oidc-provider', 'oidc-provider/*'], message: 'Domain code does not import Koa or oidc-provider: take an interface (see src/domain/account-session-ender.ts).' },
           { group: ['**/routes/**', '**/middleware/**', '**/provider/**'], message: 'Domain code does not import routes, middleware or the provider layer.' },
           { group: ['**/stores/memory/**', '**/stores/redis/**', '**/stores/mongo/**', '**/channels/**'], message: 'Services use the interfaces in src/domain/, never a store or channel implementation (the composition root picks those); stores/key-layout is the documented Redis layout and allowed.' },
         ],

@@ -21,7 +21,7 @@ import type { ClientRoles } from './config/client-roles.js';
 import type { AccountSessions } from './provider/account-sessions.js';
 import type { BackchannelLogout } from './provider/backchannel-logout.js';
 import { createRenderer, type RenderPage } from './routes/render.js';
-import type { AccountSessionEnder } from './services/account-session-ender.js';
+import type { AccountSessionEnder } from './domain/account-session-ender.js';
 import type { ApprovalService } from './services/approval-service.js';
 import type { BrokerArea } from './services/broker/build-broker-area.js';
 import type { DeviceAuth } from './services/device-auth.js';

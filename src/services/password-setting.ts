@@ -9,7 +9,7 @@ import type { Random } from '../shared/random.js';
 import type { Account, AccountStore } from '../domain/account.js';
 import type { AuditLog } from '../domain/audit-log.js';
 import type { KvStore } from '../domain/kv-store.js';
-import type { AccountSessionEnder } from './account-session-ender.js';
+import type { AccountSessionEnder } from '../domain/account-session-ender.js';
 import { normaliseLoginId, type LoginService } from './login-service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { PASSWORD_MAX_LENGTH, type PasswordPolicy } from './password-policy.js';
