@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../src/config/schema.js';
 import { SmsStatementService, parseQuarter, toCsv, toJson } from '../src/services/sms-statement.js';
 import { AppError } from '../src/shared/errors.js';
-import type { AccountStore } from '../src/stores/account-store.js';
-import type { SmsLedger } from '../src/stores/sms-ledger.js';
+import type { AccountStore } from '../src/domain/account.js';
+import type { SmsLedger } from '../src/domain/sms-ledger.js';
 
 const USAGE = `SMS-Abrechnung eines Maklers (Quartal, Zeitzone Europe/Berlin)
 

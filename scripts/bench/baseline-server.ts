@@ -12,7 +12,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { createProvider } from '../../src/provider/create-provider.js';
 import { createRedisClient } from '../../src/stores/redis/redis-client.js';
 import { redisAdapterFactory } from '../../src/stores/redis/oidc-adapter.js';
-import type { Account, AccountStore } from '../../src/stores/account-store.js';
+import type { Account, AccountStore } from '../../src/domain/account.js';
 import type { Configuration } from 'oidc-provider';
 
 const port = Number(process.env.PORT);

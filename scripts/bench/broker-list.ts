@@ -12,8 +12,8 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildContainer } from '../../src/container.js';
 import { createLogger } from '../../src/shared/logger.js';
-import type { Account } from '../../src/stores/account-store.js';
-import type { CustomerQuery } from '../../src/stores/customer-directory.js';
+import type { Account } from '../../src/domain/account.js';
+import type { CustomerQuery } from '../../src/domain/customer-directory.js';
 import { percentile, round } from './load.js';
 import type { Row } from './report.js';
 

@@ -1,7 +1,7 @@
 // The production SMS channel (SMS-5): one JSON POST per message to the provider, with a timeout and retries that
 // always carry the message's Idempotency-Key, so a retry can never make the provider send (or us bill) twice.
 import { AppError } from '../shared/errors.js';
-import type { SmsChannel, SmsMessage, SmsSendResult } from './sms-channel.js';
+import type { SmsChannel, SmsMessage, SmsSendResult } from '../domain/sms-channel.js';
 
 interface GatewayLog {
   warn(obj: object, msg: string): void;

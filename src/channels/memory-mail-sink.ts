@@ -1,13 +1,8 @@
 // The development/test email channel: records every message instead of sending it; read back at /dev/mail.
 import type { Clock } from '../shared/clock.js';
-import type { MailChannel, MailSendResult, OutgoingMail } from './mail-channel.js';
+import type { MailRecorder, MailSendResult, OutgoingMail, RecordedMail } from '../domain/mail-channel.js';
 
-export interface RecordedMail extends Omit<OutgoingMail, 'date'> {
-  /** Milliseconds since the epoch. */
-  at: number;
-}
-
-export class MemoryMailSink implements MailChannel {
+export class MemoryMailSink implements MailRecorder {
   readonly #messages: RecordedMail[] = [];
   constructor(private readonly clock: Clock, private readonly max = 1000) {}
 

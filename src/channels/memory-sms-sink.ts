@@ -1,7 +1,7 @@
 // The development/test SMS channel: records every message instead of sending it, at most once per idempotency key (SMS-5).
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
-import type { SmsChannel, SmsMessage, SmsPurpose, SmsSendResult } from './sms-channel.js';
+import type { SmsChannel, SmsMessage, SmsPurpose, SmsSendResult } from '../domain/sms-channel.js';
 
 export interface RecordedSms {
   readonly id: string;

@@ -2,7 +2,7 @@
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { composeMail } from './mail-compose.js';
-import { type MailChannel, type MailSendResult, MailSendError, type OutgoingMail } from './mail-channel.js';
+import { type MailChannel, type MailSendResult, MailSendError, type OutgoingMail } from '../domain/mail-channel.js';
 
 export interface SmtpSettings {
   /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465 (TLS from the start). */

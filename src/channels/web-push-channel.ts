@@ -2,7 +2,7 @@
 import type { Agent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import webpush from 'web-push';
-import type { PushChannel, PushMessage, PushOutcome } from './push-channel.js';
+import type { PushChannel, PushMessage, PushOutcome } from '../domain/push-channel.js';
 
 export interface WebPushChannelOptions {
   vapid: { publicKey: string; privateKey: string; subject: string };

@@ -1,7 +1,7 @@
 // Composition, account services: setting a password (PWD-1, PWD-2), changing a mobile number (ACC-3), the broker area
 // (BRK-1, BRK-2) with its mailing runner, and the SMS statements (SMS-4).
 import type { Config } from '../config/schema.js';
-import type { AccountSessionEnder } from '../services/account-session-ender.js';
+import type { AccountSessionEnder } from '../domain/account-session-ender.js';
 import { BrokerCustomerService } from '../services/broker/broker-customers.js';
 import type { BrokerArea } from '../services/broker/build-broker-area.js';
 import { MailingRunner } from '../services/broker/mailing-runner.js';

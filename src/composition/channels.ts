@@ -1,11 +1,11 @@
 // Composition, channels: SMS (gateway or recording sink, always behind the billing ledger), Web Push and mail.
 import { Agent as HttpsAgent } from 'node:https';
 import { HttpSmsGateway } from '../channels/http-sms-gateway.js';
-import type { MailChannel } from '../channels/mail-channel.js';
+import type { MailChannel } from '../domain/mail-channel.js';
 import { MemoryMailSink } from '../channels/memory-mail-sink.js';
 import { MemorySmsSink } from '../channels/memory-sms-sink.js';
-import type { PushChannel } from '../channels/push-channel.js';
-import type { SmsChannel } from '../channels/sms-channel.js';
+import type { PushChannel } from '../domain/push-channel.js';
+import type { SmsChannel } from '../domain/sms-channel.js';
 import { SmtpMailChannel } from '../channels/smtp-mail-channel.js';
 import { createWebPushChannel } from '../channels/web-push-channel.js';
 import type { Config } from '../config/schema.js';

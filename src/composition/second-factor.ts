@@ -6,7 +6,7 @@ import type { LoginFlow } from '../services/second-factor/login-flow.js';
 import type { MobileChangeService } from '../services/mobile-change.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { Account } from '../stores/account-store.js';
+import type { Account } from '../domain/account.js';
 import type { LoginServices } from './services.js';
 import type { Stores } from './stores.js';
 

@@ -1,7 +1,7 @@
 // Composition, login services: password check and limits, approvals, devices, enrolment, codes, remembered browsers,
 // each built as a literal of settings from the config.
 import type { Config } from '../config/schema.js';
-import type { AccountSessionEnder } from '../services/account-session-ender.js';
+import type { AccountSessionEnder } from '../domain/account-session-ender.js';
 import { ApprovalService } from '../services/approval-service.js';
 import { DeviceAuth } from '../services/device-auth.js';
 import { DeviceService } from '../services/device-service.js';

@@ -1,5 +1,5 @@
 // OIDC-5: which account roles may use which relying party (client metadata `allowed_roles`; absent = every role).
-import { ROLES, type Role } from '../stores/account-store.js';
+import { ROLES, type Role } from '../domain/account.js';
 import type { ClientMetadata } from './clients.js';
 
 /**

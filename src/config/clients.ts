@@ -1,7 +1,7 @@
 // Relying parties as RFC 7591 client metadata: code flow only, exact redirect URIs, PKCE for everyone.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { ROLES } from '../stores/account-store.js';
+import { ROLES } from '../domain/account.js';
 
 const uri = z.string().min(1).refine((v) => URL.canParse(v), 'expected an absolute URI');
 

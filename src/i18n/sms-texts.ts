@@ -1,5 +1,5 @@
 // Every SMS text the IdP sends, per purpose and language (German first): one table, used by every sender (SMS-1…5).
-import type { SmsPurpose } from '../stores/sms-ledger.js';
+import type { SmsPurpose } from '../domain/sms-ledger.js';
 import type { Language } from './language.js';
 
 export interface SmsTextValues {

@@ -3,9 +3,9 @@
 // provider's `session.saved` and `grant.saved` events (a session's id changes at each login: every id is kept,
 // destroying one that is already gone does nothing). Ending a grant also revokes its tokens (refresh tokens too).
 import type Provider from 'oidc-provider';
-import type { AccountSessionEnder, SessionEndListener, SessionsEndReason } from '../services/account-session-ender.js';
+import type { AccountSessionEnder, SessionEndListener, SessionsEndReason } from '../domain/account-session-ender.js';
 import type { Logger } from '../shared/logger.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface AccountSessionsDeps {

@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { AuditLog } from '../stores/audit-log.js';
+import type { AuditLog } from '../domain/audit-log.js';
 
 /** Why a session ended: RP-initiated logout, a new password (PWD-2), "this wasn't me" (APR-6), a removed device (RD-4). */
 export type SessionEndReason = 'logout' | 'password' | 'not_me' | 'device_removed';

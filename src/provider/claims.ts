@@ -1,5 +1,5 @@
 // Maps an account to the OIDC claims of OIDC-2 (and the standard ones we have data for), grouped by the scope that releases them.
-import type { Account } from '../stores/account-store.js';
+import type { Account } from '../domain/account.js';
 
 export const SCOPE_CLAIMS = {
   openid: ['sub', 'acr', 'amr', 'auth_time'],

@@ -3,7 +3,7 @@ import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } f
 import type { JWK } from 'jose';
 import { CLIENT_AUTH_METHODS, type ClientMetadata } from '../config/clients.js';
 import type { ClientRoles } from '../config/client-roles.js';
-import type { AccountStore } from '../stores/account-store.js';
+import type { AccountStore } from '../domain/account.js';
 import { accountClaims, SCOPE_CLAIMS } from './claims.js';
 import { fromUiLocales } from '../i18n/language.js';
 import { UI_LOCALES_COOKIE } from '../middleware/koa-language.js';

@@ -2,7 +2,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientRoles } from '../config/client-roles.js';
 import type { Clock } from '../shared/clock.js';
-import type { Account, AccountStore } from '../stores/account-store.js';
+import type { Account, AccountStore } from '../domain/account.js';
 
 const { Check, base } = interactionPolicy;
 

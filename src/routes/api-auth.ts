@@ -2,7 +2,7 @@
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { AppError } from '../shared/errors.js';
-import type { Account, AccountStore, Role } from '../stores/account-store.js';
+import type { Account, AccountStore, Role } from '../domain/account.js';
 
 export interface ApiCaller {
   account: Account;

@@ -1,10 +1,10 @@
 // Development-only mail inbox: GET /dev/mail lists the recording sink's messages newest first as JSON (like /dev/sms),
 // or as a page for a person (Accept: text/html); never cached; mounted only when no SMTP_URL is configured.
 import Router from '@koa/router';
-import type { MemoryMailSink } from '../channels/memory-mail-sink.js';
+import type { MailRecorder } from '../domain/mail-channel.js';
 import type { PageContext, RenderPage } from './render.js';
 
-export function devMailRoutes(sink: MemoryMailSink, render: RenderPage): Router {
+export function devMailRoutes(sink: MailRecorder, render: RenderPage): Router {
   const router = new Router();
   router.get('/dev/mail', async function devMail(ctx) {
     const to = typeof ctx.query.to === 'string' ? ctx.query.to.trim().toLowerCase() : '';

@@ -1,6 +1,6 @@
 // Imports account records (seed file or demo data) all or nothing; a bad record is named with its field.
 import { z } from 'zod';
-import { type Account, type AccountStore, ROLES, TWO_FACTOR_METHODS } from '../stores/account-store.js';
+import { type Account, type AccountStore, ROLES, TWO_FACTOR_METHODS } from '../domain/account.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import { normaliseMobile } from './mobile-number.js';

@@ -1,7 +1,7 @@
 // APR-2: the push round of one approval — a wake-up call to every device of the account with a subscription; gone ones are dropped.
-import type { PushChannel } from '../channels/push-channel.js';
+import type { PushChannel } from '../domain/push-channel.js';
 import type { Clock } from '../shared/clock.js';
-import type { Device, DeviceStore } from '../stores/device-store.js';
+import type { Device, DeviceStore } from '../domain/device.js';
 import type { Approval } from './approval-record.js';
 
 export interface ApprovalPushDeps {

@@ -2,10 +2,10 @@
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError, type ErrorCode } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
-import type { AuditLog } from '../stores/audit-log.js';
-import type { Device, DeviceStore } from '../stores/device-store.js';
-import type { EventBus, KvStore } from '../stores/kv-store.js';
-import type { PushChannel } from '../channels/push-channel.js';
+import type { AuditLog } from '../domain/audit-log.js';
+import type { Device, DeviceStore } from '../domain/device.js';
+import type { EventBus, KvStore } from '../domain/kv-store.js';
+import type { PushChannel } from '../domain/push-channel.js';
 import type { Approval, ApprovalOutcome, NumberMode } from './approval-record.js';
 import type { BackgroundTasks, TaskLog } from '../shared/background-tasks.js';
 import type { VerifiedAnswer } from './second-factor/verifiers/verified-answer.js';

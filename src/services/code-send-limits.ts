@@ -1,7 +1,7 @@
 // The send limits of one-time codes (SMS-3): a resend cool-down taken atomically (SET NX, compare-and-set when the
 // store lags the clock) and hourly/daily caps per account and IP counted by INCR before the check (SMS pumping).
 import { AppError } from '../shared/errors.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { DAY_MS as DAY, HOUR_MS as HOUR, REDIS_KEYS } from '../stores/key-layout.js';
 
 /** Sends allowed per window; `Infinity` = no such cap (nothing is counted for it). */

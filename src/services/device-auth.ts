@@ -2,8 +2,8 @@
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWTPayload } from 'jose';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
-import type { Device, DeviceStore } from '../stores/device-store.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { Device, DeviceStore } from '../domain/device.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export const DEVICE_TOKEN_TYP = 'fi-device+jwt';

@@ -1,8 +1,8 @@
 // Seeing and removing financeIDENT devices (ENR-4): a removed device can do nothing from that moment.
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
-import type { AuditLog } from '../stores/audit-log.js';
-import type { Device, DeviceStore } from '../stores/device-store.js';
+import type { AuditLog } from '../domain/audit-log.js';
+import type { Device, DeviceStore } from '../domain/device.js';
 import { assertPushKeys } from './device-keys.js';
 import type { PushEndpointPolicy } from './push-endpoints.js';
 

@@ -1,7 +1,7 @@
 // Limits password checks per subject (login id, account, IP): a check takes a slot BEFORE it runs, so no burst of
 // simultaneous requests can get more checks past the limit than it allows; too many failures lock the subject.
 import type { Clock } from '../shared/clock.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface FailureLimitPolicy {

@@ -5,8 +5,8 @@
 // checks every record against the account's current interval (from the record's creation).
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
-import type { Account, AccountStore } from '../stores/account-store.js';
-import type { AuditLog } from '../stores/audit-log.js';
+import type { Account, AccountStore } from '../domain/account.js';
+import type { AuditLog } from '../domain/audit-log.js';
 
 export const MAX_INTERVAL_DAYS = 90;
 

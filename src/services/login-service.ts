@@ -1,6 +1,6 @@
 // Checks a login id and password (ACC-2, ACC-5) with lockout per login id, per account and per IP.
 import { createHash } from 'node:crypto';
-import type { Account, AccountStore } from '../stores/account-store.js';
+import type { Account, AccountStore } from '../domain/account.js';
 import type { FailureLimiter, FailureLimitPolicy } from './failure-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
 

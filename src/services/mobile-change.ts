@@ -3,10 +3,10 @@
 // NEW number, and only its confirmation stores it (E.164) and writes `mobile.changed` to the audit log.
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
-import type { Account, AccountStore } from '../stores/account-store.js';
-import type { AuditLog } from '../stores/audit-log.js';
-import type { KvStore } from '../stores/kv-store.js';
-import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from '../stores/mobile-change-log.js';
+import type { Account, AccountStore } from '../domain/account.js';
+import type { AuditLog } from '../domain/audit-log.js';
+import type { KvStore } from '../domain/kv-store.js';
+import { mobileChangeState, type MobileChangeLog, type MobileChangeState } from '../domain/mobile-change-log.js';
 import type { Random } from '../shared/random.js';
 import { maskMobile, normaliseMobile } from './mobile-number.js';
 import type { PurposeCodeService } from './purpose-codes.js';

@@ -1,5 +1,5 @@
 // The authenticator app runs on iOS 15.4 or later and Android 7.0 or later (ENR-2).
-import type { Platform } from '../stores/device-store.js';
+import type { Platform } from '../domain/device.js';
 
 const MINIMUM: Record<Platform, number[] | null> = { ios: [15, 4], android: [7, 0], web: null };
 

@@ -1,5 +1,5 @@
 // The state of one hosted login between the password and the finish, bound to the provider's interaction uid.
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 
 export interface PendingLogin {

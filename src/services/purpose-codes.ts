@@ -3,12 +3,12 @@
 // day (counted per purpose, each purpose with its own numbers). A code belongs to one flow (the login's interaction,
 // the enrolment, a random flow id, or the account for a mobile change).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SmsChannel } from '../channels/sms-channel.js';
+import type { SmsChannel } from '../domain/sms-channel.js';
 import { smsText } from '../i18n/sms-texts.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError, isAppError } from '../shared/errors.js';
 import type { Random } from '../shared/random.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { type CapLimits, countCaps, releaseCooldown, takeCooldown, uncountCaps } from './code-send-limits.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Random } from '../shared/random.js';
-import type { KvStore } from '../stores/kv-store.js';
+import type { KvStore } from '../domain/kv-store.js';
 import { REDIS_KEYS } from '../stores/key-layout.js';
 
 const DAY = 24 * 3600 * 1000;

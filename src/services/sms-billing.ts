@@ -1,12 +1,12 @@
 // SMS-4: every SMS handed to the provider is recorded in the ledger BEFORE sending, with what became of it, and
 // billed exactly once when the provider accepted it — also when its answer was lost (settled by retrying with the same
 // idempotency key). LedgerRecordingSmsChannel decorates the real channel (gateway or sink); the SmsChannel contract is unchanged.
-import type { SmsChannel, SmsMessage, SmsPurpose, SmsSendResult } from '../channels/sms-channel.js';
+import type { SmsChannel, SmsMessage, SmsPurpose, SmsSendResult } from '../domain/sms-channel.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { isAppError } from '../shared/errors.js';
-import type { AccountStore } from '../stores/account-store.js';
-import type { SmsLedger, SmsSettlement } from '../stores/sms-ledger.js';
+import type { AccountStore } from '../domain/account.js';
+import type { SmsLedger, SmsSettlement } from '../domain/sms-ledger.js';
 import { BrokerHierarchyError, chargedBrokerId, type SubBrokerCustomerCharge } from './broker/broker-hierarchy.js';
 
 

@@ -1,10 +1,10 @@
 // SMS-4: the quarterly SMS statement of one broker (count, net, VAT, gross and its lines) as JSON and CSV.
 // Quarters are calendar quarters in German time (Europe/Berlin): 2026-Q4 = 1 Oct 2026 00:00 to 1 Jan 2027 00:00 local.
 // All amounts are integer euro cents; VAT is computed once on the total net and rounded half-up to the cent.
-import type { SmsPurpose } from '../channels/sms-channel.js';
+import type { SmsPurpose } from '../domain/sms-channel.js';
 import { AppError } from '../shared/errors.js';
-import type { AccountStore } from '../stores/account-store.js';
-import type { SmsLedger } from '../stores/sms-ledger.js';
+import type { AccountStore } from '../domain/account.js';
+import type { SmsLedger } from '../domain/sms-ledger.js';
 import { CHARGEABLE_ROLES } from './broker/broker-hierarchy.js';
 
 export const STATEMENT_TIME_ZONE = 'Europe/Berlin';

@@ -11,7 +11,7 @@ import {
 } from '@simplewebauthn/server';
 import { AppError } from '../shared/errors.js';
 import { assertCredentialPublicKey } from './device-keys.js';
-import type { WebAuthnCredential } from '../stores/device-store.js';
+import type { WebAuthnCredential } from '../domain/device.js';
 
 export interface WebAuthnRpSettings {
   /** The issuer's hostname. */

@@ -2,7 +2,7 @@
 // answers; behind the ledger decorator exactly one line per message actually sent (SMS-4).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { HttpSmsGateway } from '../../src/channels/http-sms-gateway.js';
-import type { SmsMessage } from '../../src/channels/sms-channel.js';
+import type { SmsMessage } from '../../src/domain/sms-channel.js';
 import { LedgerRecordingSmsChannel, type SmsBillingSettings } from '../../src/services/sms-billing.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { AppError } from '../../src/shared/errors.js';

@@ -1,7 +1,7 @@
 // The Web Push channel against a local push service: encrypted payload, VAPID, headers, gone/failed outcomes and retries.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import webpush from 'web-push';
-import type { PushMessage } from '../../src/channels/push-channel.js';
+import type { PushMessage } from '../../src/domain/push-channel.js';
 import { createWebPushChannel, parseRetryAfter, type WebPushChannelOptions } from '../../src/channels/web-push-channel.js';
 import { startPushService, type PushService } from '../helpers/push-service.js';
 

@@ -7,7 +7,7 @@ import { cryptoRandom } from '../../src/shared/random.js';
 import { RememberedBrowserService } from '../../src/services/remembered-browsers.js';
 import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 import { RedisKvStore } from '../../src/stores/redis/kv-store.js';
-import type { KvStore } from '../../src/stores/kv-store.js';
+import type { KvStore } from '../../src/domain/kv-store.js';
 import { testRedis, testRedisCluster } from '../helpers/redis.js';
 
 const N = 30;

@@ -1,6 +1,6 @@
 // The account store contract: every AccountStore implementation must pass these same tests.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { type Account, type AccountStore, DuplicateAccountError } from '../../src/stores/account-store.js';
+import { type Account, type AccountStore, DuplicateAccountError } from '../../src/domain/account.js';
 
 export interface AccountStoreHandle {
   store: AccountStore;

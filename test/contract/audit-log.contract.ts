@@ -1,6 +1,6 @@
 // The audit log contract: every AuditLog implementation must pass these same tests.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { AuditEvent, AuditLog, NewAuditEvent } from '../../src/stores/audit-log.js';
+import type { AuditEvent, AuditLog, NewAuditEvent } from '../../src/domain/audit-log.js';
 
 export interface AuditLogHandle {
   log: AuditLog;

@@ -1,9 +1,9 @@
 // Contracts of the broker area's small stores (staff rights, pending mobile numbers, template copies): memory always,
 // MongoDB when MONGODB_URI is set.
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { MailingTemplateStore } from '../../src/stores/mailing-templates.js';
-import { mobileChangeState, type MobileChangeLog } from '../../src/stores/mobile-change-log.js';
-import type { StaffRightsStore } from '../../src/stores/staff-rights.js';
+import type { MailingTemplateStore } from '../../src/domain/mailing-template.js';
+import { mobileChangeState, type MobileChangeLog } from '../../src/domain/mobile-change-log.js';
+import type { StaffRightsStore } from '../../src/domain/staff-rights.js';
 import { MemoryMailingTemplateStore } from '../../src/stores/memory/mailing-templates.js';
 import { MemoryMobileChangeLog } from '../../src/stores/memory/mobile-change-log.js';
 import { MemoryStaffRightsStore } from '../../src/stores/memory/staff-rights.js';

@@ -1,9 +1,9 @@
 // The customer list contract (BRK-1): scope (broker with sub-brokers, or one sub-broker), search, filters, sort,
 // pagination and counts — the same answers from every implementation.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Account, AccountStore } from '../../src/stores/account-store.js';
-import type { CustomerDirectory, CustomerQuery } from '../../src/stores/customer-directory.js';
-import type { DeviceStore } from '../../src/stores/device-store.js';
+import type { Account, AccountStore } from '../../src/domain/account.js';
+import type { CustomerDirectory, CustomerQuery } from '../../src/domain/customer-directory.js';
+import type { DeviceStore } from '../../src/domain/device.js';
 
 export interface DirectoryHarness {
   directory: CustomerDirectory;

@@ -1,6 +1,6 @@
 // The device store contract: every DeviceStore implementation must pass these same tests.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Device, DeviceStore } from '../../src/stores/device-store.js';
+import type { Device, DeviceStore } from '../../src/domain/device.js';
 
 export interface DeviceStoreHandle {
   store: DeviceStore;

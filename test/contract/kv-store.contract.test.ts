@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Redis, type Cluster } from 'ioredis';
 import { ManualClock } from '../../src/shared/clock.js';
-import type { EventBus, KvStore } from '../../src/stores/kv-store.js';
+import type { EventBus, KvStore } from '../../src/domain/kv-store.js';
 import { MemoryEventBus } from '../../src/stores/memory/event-bus.js';
 import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 import { RedisEventBus } from '../../src/stores/redis/event-bus.js';

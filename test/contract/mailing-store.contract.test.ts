@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Cluster, Redis } from 'ioredis';
 import { ManualClock } from '../../src/shared/clock.js';
-import type { Mailing, MailingStore } from '../../src/stores/mailings.js';
+import type { Mailing, MailingStore } from '../../src/domain/mailing.js';
 import { MemoryMailingStore } from '../../src/stores/memory/mailings.js';
 import { RedisMailingStore } from '../../src/stores/redis/mailings.js';
 import { testRedis, testRedisCluster } from '../helpers/redis.js';

@@ -1,6 +1,6 @@
 // The SMS ledger contract: every SmsLedger implementation must pass these same tests.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { NewSmsLedgerLine, SmsLedger } from '../../src/stores/sms-ledger.js';
+import type { NewSmsLedgerLine, SmsLedger } from '../../src/domain/sms-ledger.js';
 
 export interface SmsLedgerHandle {
   ledger: SmsLedger;

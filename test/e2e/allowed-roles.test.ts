@@ -8,7 +8,7 @@ import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
 import { enrolDevice, shownNumber } from '../helpers/device.js';
 import { loginWithApproval, type Device } from '../helpers/login-flow.js';
 import { translate } from '../../src/i18n/messages.js';
-import { ROLES } from '../../src/stores/account-store.js';
+import { ROLES } from '../../src/domain/account.js';
 import { ACCOUNT_CLIENT_ID } from '../../src/config/account-client.js';
 import { ClientConfigError, parseClients } from '../../src/config/clients.js';
 

@@ -7,7 +7,7 @@ import { enrolDevice } from '../helpers/device.js';
 import { loginWithApproval, smartmscAccessToken } from '../helpers/login-flow.js';
 import { Browser } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty } from '../helpers/relying-party.js';
-import type { Account } from '../../src/stores/account-store.js';
+import type { Account } from '../../src/domain/account.js';
 
 let idp: TestIdp;
 let brokerToken: string;

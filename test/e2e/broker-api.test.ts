@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { enrolDevice } from '../helpers/device.js';
 import { accessTokenOf, smartmscAccessToken, type Device } from '../helpers/login-flow.js';
-import type { Account } from '../../src/stores/account-store.js';
+import type { Account } from '../../src/domain/account.js';
 
 let idp: TestIdp;
 let brokerToken: string;

@@ -12,7 +12,7 @@ import { ROOT_DIR, buildContainer, type Container } from '../../src/container.js
 import { loadConfig } from '../../src/config/load-config.js';
 import { brokerContext } from '../../src/services/broker/broker-access.js';
 import { createLogger } from '../../src/shared/logger.js';
-import type { Account } from '../../src/stores/account-store.js';
+import type { Account } from '../../src/domain/account.js';
 import { decodeQp, header, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { testRedisUrl } from '../helpers/redis.js';

@@ -7,7 +7,7 @@ import { enrolDevice } from '../helpers/device.js';
 import type { Device } from '../helpers/login-flow.js';
 import { cookieSignature, login, rememberedCookieName, signDeviceTokensWith } from '../helpers/remembered.js';
 import { DAY, HOUR, ManualClock } from '../../src/shared/clock.js';
-import type { Account } from '../../src/stores/account-store.js';
+import type { Account } from '../../src/domain/account.js';
 import { brokerContext } from '../../src/services/broker/broker-access.js';
 
 const MFA = 'urn:financeident:acr:mfa';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { importJWK, jwtVerify, type JWTPayload } from 'jose';
-import type { PushSubscription } from '../../src/stores/device-store.js';
+import type { PushSubscription } from '../../src/domain/device.js';
 
 export interface ReceivedPush {
   headers: IncomingHttpHeaders;

@@ -1,5 +1,5 @@
 // A small broker hierarchy in a memory account store, for the SMS billing and statement tests.
-import type { Account, Role } from '../../src/stores/account-store.js';
+import type { Account, Role } from '../../src/domain/account.js';
 import { MemoryAccountStore } from '../../src/stores/memory/account-store.js';
 
 function account(id: string, accessNumber: string, role: Role, brokerId: string | null): Account {

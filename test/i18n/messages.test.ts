@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { hasMessage, MESSAGES, translate, translateAny, type MessageKey } from '../../src/i18n/messages.js';
-import { TWO_FACTOR_METHODS } from '../../src/stores/account-store.js';
-import { RECIPIENT_STATES } from '../../src/stores/mailings.js';
-import { BROKER_RIGHTS } from '../../src/stores/staff-rights.js';
+import { TWO_FACTOR_METHODS } from '../../src/domain/account.js';
+import { RECIPIENT_STATES } from '../../src/domain/mailing.js';
+import { BROKER_RIGHTS } from '../../src/domain/staff-rights.js';
 import { AppError } from '../../src/shared/errors.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

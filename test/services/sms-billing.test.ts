@@ -1,7 +1,7 @@
 // SMS-4: who is charged for an SMS, at which price, and exactly one ledger line per message actually sent.
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { MemorySmsSink } from '../../src/channels/memory-sms-sink.js';
-import type { SmsChannel, SmsMessage, SmsPurpose } from '../../src/channels/sms-channel.js';
+import type { SmsChannel, SmsMessage, SmsPurpose } from '../../src/domain/sms-channel.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { LedgerRecordingSmsChannel, SmsBillingError, smsBillingSettings, type SmsBillingSettings } from '../../src/services/sms-billing.js';
 import { ManualClock } from '../../src/shared/clock.js';

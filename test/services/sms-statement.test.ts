@@ -1,7 +1,7 @@
 // SMS-4: the quarterly statement gives exact cents (VAT half-up on the total net), only the quarter's lines
 // (Europe/Berlin calendar quarters), and CSV and JSON that agree.
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import type { SmsPurpose } from '../../src/channels/sms-channel.js';
+import type { SmsPurpose } from '../../src/domain/sms-channel.js';
 import { CSV_HEADER, eurosDe, parseQuarter, SmsStatementService, toCsv, toJson, vatCentsOf, type SmsStatement } from '../../src/services/sms-statement.js';
 import { AppError } from '../../src/shared/errors.js';
 import { cryptoRandom } from '../../src/shared/random.js';

@@ -7,7 +7,7 @@ import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 import { MemoryDeviceStore } from '../../src/stores/memory/device-store.js';
 import { DECISION_TOKEN_TYP, DEVICE_TOKEN_TYP, DeviceAuth, MAX_TOKEN_AGE_SECONDS } from '../../src/services/device-auth.js';
 import { DeviceKeyAnswerVerifier } from '../../src/services/second-factor/verifiers/device-key-answer.js';
-import type { Device } from '../../src/stores/device-store.js';
+import type { Device } from '../../src/domain/device.js';
 import { newDevice } from './world.js';
 
 const AUDIENCE = 'https://id.example/ident/api';

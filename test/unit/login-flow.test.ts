@@ -10,7 +10,7 @@ import { SmsCodeService } from '../../src/services/sms-code-service.js';
 import { buildSecondFactor } from '../../src/services/second-factor/index.js';
 import { proofOf, type LoginAttempt, type PageFactor, type Proof } from '../../src/services/second-factor/contract.js';
 import { LoginFlow } from '../../src/services/second-factor/login-flow.js';
-import type { Account } from '../../src/stores/account-store.js';
+import type { Account } from '../../src/domain/account.js';
 import { account, approvalWorld, newDevice } from './world.js';
 
 const ACR = { password: 'urn:financeident:acr:pwd', twoFactor: 'urn:financeident:acr:2fa' };

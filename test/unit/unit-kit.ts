@@ -1,11 +1,11 @@
 // The unit layer's parts: domain services on the in-memory stores with the manual clock (no HTTP, no Redis).
-import type { SmsChannel, SmsMessage, SmsSendResult } from '../../src/channels/sms-channel.js';
+import type { SmsChannel, SmsMessage, SmsSendResult } from '../../src/domain/sms-channel.js';
 import { MemorySmsSink } from '../../src/channels/memory-sms-sink.js';
 import { PurposeCodeService, type CodePurpose, type SmsCodeSettings } from '../../src/services/purpose-codes.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { AppError } from '../../src/shared/errors.js';
 import { cryptoRandom } from '../../src/shared/random.js';
-import type { Account, Role } from '../../src/stores/account-store.js';
+import type { Account, Role } from '../../src/domain/account.js';
 import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 
 /** What the SMS channel does with the next message: accept it, refuse it, or give no answer (delivery unknown). */

@@ -9,9 +9,9 @@ import { MemoryDeviceStore } from '../../src/stores/memory/device-store.js';
 import { MemoryAuditLog } from '../../src/stores/memory/audit-log.js';
 import { MemoryAccountStore } from '../../src/stores/memory/account-store.js';
 import { ApprovalService, type ApprovalSettings, type NewApproval } from '../../src/services/approval-service.js';
-import type { PushChannel, PushMessage } from '../../src/channels/push-channel.js';
-import type { Device } from '../../src/stores/device-store.js';
-import type { Account } from '../../src/stores/account-store.js';
+import type { PushChannel, PushMessage } from '../../src/domain/push-channel.js';
+import type { Device } from '../../src/domain/device.js';
+import type { Account } from '../../src/domain/account.js';
 
 export const DEFAULT_SETTINGS: ApprovalSettings = {
   ttlMs: 120_000,

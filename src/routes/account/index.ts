@@ -11,7 +11,7 @@ import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import { requestLogger } from '../../middleware/koa-request-log.js';
 import type { Random } from '../../shared/random.js';
-import type { Account, AccountStore } from '../../stores/account-store.js';
+import type { Account, AccountStore } from '../../domain/account.js';
 import type { PageContext, RenderPage } from '../render.js';
 import { redirectToPage } from '../flash.js';
 import { areaSignIn } from '../area-sign-in.js';

@@ -5,8 +5,8 @@ import { hasMessage, translate } from '../../i18n/messages.js';
 import { brokerContext, type BrokerContext } from '../../services/broker/broker-access.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError, isAppError } from '../../shared/errors.js';
-import type { AccountStore } from '../../stores/account-store.js';
-import type { StaffRightsStore } from '../../stores/staff-rights.js';
+import type { AccountStore } from '../../domain/account.js';
+import type { StaffRightsStore } from '../../domain/staff-rights.js';
 import type { PageContext, RenderPage } from '../render.js';
 import type { AreaCookies } from '../signed-area-cookies.js';
 

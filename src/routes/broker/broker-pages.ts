@@ -10,7 +10,7 @@ import type { SmsStatementService } from '../../services/sms-statement.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Random } from '../../shared/random.js';
-import type { AccountStore } from '../../stores/account-store.js';
+import type { AccountStore } from '../../domain/account.js';
 import { translate } from '../../i18n/messages.js';
 import { areaSignIn } from '../area-sign-in.js';
 import type { PageContext, RenderPage } from '../render.js';

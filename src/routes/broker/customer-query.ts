@@ -2,7 +2,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
-import { CUSTOMER_SORT_FIELDS, type CustomerFilter, type CustomerQuery } from '../../stores/customer-directory.js';
+import { CUSTOMER_SORT_FIELDS, type CustomerFilter, type CustomerQuery } from '../../domain/customer-directory.js';
 
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const emptyToUndefined = (v: unknown) => (one(v) === '' ? undefined : one(v));

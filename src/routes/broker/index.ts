@@ -11,7 +11,7 @@ import { brokerContext, requireRight, type BrokerContext } from '../../services/
 import type { BrokerArea } from '../../services/broker/build-broker-area.js';
 import type { IntervalService } from '../../services/interval-service.js';
 import { AppError } from '../../shared/errors.js';
-import type { CustomerRow } from '../../stores/customer-directory.js';
+import type { CustomerRow } from '../../domain/customer-directory.js';
 import { validBody } from '../ident/validate.js';
 import { parseListQuery } from './customer-query.js';
 

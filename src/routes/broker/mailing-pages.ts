@@ -6,7 +6,7 @@ import { translate } from '../../i18n/messages.js';
 import { requireRight } from '../../services/broker/broker-access.js';
 import { toCsvRows } from '../../services/broker/csv.js';
 import { PLACEHOLDERS } from '../../services/broker/mailing-templates.js';
-import type { MailingFilter } from '../../stores/mailings.js';
+import type { MailingFilter } from '../../domain/mailing.js';
 import type { PageContext } from '../render.js';
 import type { BrokerPageDeps } from './broker-pages.js';
 import { idParam, type PageKit } from './broker-page-kit.js';

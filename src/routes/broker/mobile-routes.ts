@@ -5,7 +5,7 @@ import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import type { MobileChangeService } from '../../services/mobile-change.js';
-import { ROLES, type AccountStore } from '../../stores/account-store.js';
+import { ROLES, type AccountStore } from '../../domain/account.js';
 import { bearerAuth, type ApiCaller } from '../api-auth.js';
 import { validBody } from '../ident/validate.js';
 import { AppError } from '../../shared/errors.js';

@@ -7,7 +7,7 @@ import { requireRight } from '../../services/broker/broker-access.js';
 import { validDays } from '../../services/interval-service.js';
 import { eurosDe, statementFileName, toCsv } from '../../services/sms-statement.js';
 import { AppError } from '../../shared/errors.js';
-import { BROKER_RIGHTS } from '../../stores/staff-rights.js';
+import { BROKER_RIGHTS } from '../../domain/staff-rights.js';
 import type { PageContext } from '../render.js';
 import type { BrokerPageDeps } from './broker-pages.js';
 import { type PageKit } from './broker-page-kit.js';

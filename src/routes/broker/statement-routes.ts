@@ -3,7 +3,7 @@
 import Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import { AppError } from '../../shared/errors.js';
-import type { AccountStore } from '../../stores/account-store.js';
+import type { AccountStore } from '../../domain/account.js';
 import { type SmsStatementService, statementFileName, toCsv, toJson } from '../../services/sms-statement.js';
 import { type ApiCaller, bearerAuth } from '../api-auth.js';
 import { MANAGING_ROLES, managingBrokerId } from '../../services/broker/broker-hierarchy.js';

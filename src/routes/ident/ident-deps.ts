@@ -3,7 +3,7 @@ import type { ApprovalService } from '../../services/approval-service.js';
 import type { DeviceAuth } from '../../services/device-auth.js';
 import type { DeviceService } from '../../services/device-service.js';
 import type { EnrolmentService } from '../../services/enrolment-service.js';
-import type { AccountStore } from '../../stores/account-store.js';
+import type { AccountStore } from '../../domain/account.js';
 import type { DeviceKeyAnswerVerifier } from '../../services/second-factor/verifiers/device-key-answer.js';
 import type { WebAuthnAnswerVerifier } from '../../services/second-factor/verifiers/webauthn-answer.js';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { approvalForDevice } from '../../services/approval-record.js';
 import { DEVICE_TOKEN_TYP } from '../../services/device-auth.js';
-import { PLATFORMS } from '../../stores/device-store.js';
+import { PLATFORMS } from '../../domain/device.js';
 import { AppError } from '../../shared/errors.js';
 import type { IdentDeps } from './ident-deps.js';
 import { deviceToken, validBody } from './validate.js';

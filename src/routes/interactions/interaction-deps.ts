@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { ApprovalService } from '../../services/approval-service.js';
 import type { LoginService } from '../../services/login-service.js';
 import type { PendingLoginStore } from '../../services/pending-login.js';
-import type { Account, AccountStore } from '../../stores/account-store.js';
+import type { Account, AccountStore } from '../../domain/account.js';
 import type { LoginFlow } from '../../services/second-factor/login-flow.js';
 import type { SecondFactors } from '../../services/second-factor/index.js';
 import type { Clock } from '../../shared/clock.js';

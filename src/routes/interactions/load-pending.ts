@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
 import { loadInteraction, type InteractionDetails } from './load-interaction.js';
 import type { PendingLogin } from '../../services/pending-login.js';
-import type { Account } from '../../stores/account-store.js';
+import type { Account } from '../../domain/account.js';
 import type { LoginAttempt } from '../../services/second-factor/contract.js';
 import { summariseUserAgent } from '../../services/user-agent-summary.js';
 import { AppError } from '../../shared/errors.js';

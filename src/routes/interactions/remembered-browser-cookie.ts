@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { rememberedBrowserId, type RememberedBrowserService } from '../../services/remembered-browsers.js';
-import type { Account } from '../../stores/account-store.js';
+import type { Account } from '../../domain/account.js';
 
 const DAY = 24 * 3600 * 1000;
 const cookieName = (accountId: string) => `fi_rb_${createHash('sha256').update(accountId).digest('base64url').slice(0, 12)}`;

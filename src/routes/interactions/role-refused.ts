@@ -4,7 +4,7 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { denyLogin } from './abort.js';
 import { translate } from '../../i18n/messages.js';
 import type { Language } from '../../i18n/language.js';
-import type { Role } from '../../stores/account-store.js';
+import type { Role } from '../../domain/account.js';
 
 /** "Kunden", "Vermittlern, Mitarbeitern von Vermittlern und Untervermittlern" (the dative after "steht … offen"). */
 function audienceOf(roles: readonly Role[], lang: Language): string {

@@ -4,7 +4,7 @@ import type { InteractionDeps } from './interaction-deps.js';
 import { completeLogin } from './finish-login.js';
 import { loadPending, loginAttempt } from './load-pending.js';
 import type { PendingLogin } from '../../services/pending-login.js';
-import type { Account } from '../../stores/account-store.js';
+import type { Account } from '../../domain/account.js';
 import type { Approval } from '../../services/approval-record.js';
 import type { InteractionDetails } from './load-interaction.js';
 import { platformOf } from '../../services/user-agent-summary.js';

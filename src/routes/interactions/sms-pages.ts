@@ -7,7 +7,7 @@ import { loadPending, loginAttempt } from './load-pending.js';
 import type { InteractionDetails } from './load-interaction.js';
 import { completeLogin } from './finish-login.js';
 import type { PendingLogin } from '../../services/pending-login.js';
-import type { Account } from '../../stores/account-store.js';
+import type { Account } from '../../domain/account.js';
 import { maskMobile } from '../../services/mobile-number.js';
 import { translate, type MessageKey } from '../../i18n/messages.js';
 import { AppError, isAppError } from '../../shared/errors.js';

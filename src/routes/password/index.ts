@@ -6,7 +6,7 @@ import { translate, type MessageKey } from '../../i18n/messages.js';
 import type { PasswordFlow, PasswordSettingService } from '../../services/password-setting.js';
 import { AppError, isAppError } from '../../shared/errors.js';
 import { readSmsCode } from '../sms-code-input.js';
-import type { AccountStore } from '../../stores/account-store.js';
+import type { AccountStore } from '../../domain/account.js';
 import type { PageContext, RenderPage } from '../render.js';
 import { redirectToPage } from '../flash.js';
 

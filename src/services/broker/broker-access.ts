@@ -2,9 +2,9 @@
 // an employee only what its broker granted, for the same customers; a sub-broker everything for its own customers
 // only (no staff rights to grant). Customers have no broker area. Fails closed: no rights record = no rights.
 import { AppError } from '../../shared/errors.js';
-import type { Account } from '../../stores/account-store.js';
-import type { CustomerScope } from '../../stores/customer-directory.js';
-import { BROKER_RIGHTS, type BrokerRight, type StaffRightsStore } from '../../stores/staff-rights.js';
+import type { Account } from '../../domain/account.js';
+import type { CustomerScope } from '../../domain/customer-directory.js';
+import { BROKER_RIGHTS, type BrokerRight, type StaffRightsStore } from '../../domain/staff-rights.js';
 import { brokerAreaOf } from './broker-hierarchy.js';
 
 export interface BrokerContext {

@@ -4,9 +4,9 @@
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { AppError } from '../../shared/errors.js';
-import type { AccountStore, TwoFactorMethod } from '../../stores/account-store.js';
-import type { AuditLog } from '../../stores/audit-log.js';
-import type { CustomerDirectory, CustomerFilter, CustomerPage, CustomerQuery, CustomerRow } from '../../stores/customer-directory.js';
+import type { AccountStore, TwoFactorMethod } from '../../domain/account.js';
+import type { AuditLog } from '../../domain/audit-log.js';
+import type { CustomerDirectory, CustomerFilter, CustomerPage, CustomerQuery, CustomerRow } from '../../domain/customer-directory.js';
 import type { DeviceService } from '../device-service.js';
 import { validDays } from '../interval-service.js';
 import type { RememberedBrowserService } from '../remembered-browsers.js';

@@ -4,8 +4,8 @@
 //
 // The tree: a broker belongs to no one; an employee and a sub-broker belong to a broker; a customer belongs to a
 // broker or to a sub-broker (Account.brokerId is always the owner one level up).
-import type { Account, AccountStore, Role } from '../../stores/account-store.js';
-import type { CustomerScope } from '../../stores/customer-directory.js';
+import type { Account, AccountStore, Role } from '../../domain/account.js';
+import type { CustomerScope } from '../../domain/customer-directory.js';
 
 /** Which roles the owner (`brokerId`) of an account of each role may have; a broker belongs to no one. */
 export const OWNER_ROLES: Readonly<Record<Role, readonly Role[]>> = {

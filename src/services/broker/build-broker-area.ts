@@ -1,11 +1,11 @@
 // The parts of the broker area (BRK-1, BRK-2, ACC-3) as the composition root (src/composition/) hands them to routes:
 // its stores (memory, MongoDB, or Redis for the mailing jobs), services and the mailing runner.
-import type { MemoryMailSink } from '../../channels/memory-mail-sink.js';
-import type { CustomerDirectory } from '../../stores/customer-directory.js';
-import type { MailingTemplateStore } from '../../stores/mailing-templates.js';
-import type { MailingStore } from '../../stores/mailings.js';
-import type { MobileChangeLog } from '../../stores/mobile-change-log.js';
-import type { StaffRightsStore } from '../../stores/staff-rights.js';
+import type { CustomerDirectory } from '../../domain/customer-directory.js';
+import type { MailRecorder } from '../../domain/mail-channel.js';
+import type { MailingTemplateStore } from '../../domain/mailing-template.js';
+import type { MailingStore } from '../../domain/mailing.js';
+import type { MobileChangeLog } from '../../domain/mobile-change-log.js';
+import type { StaffRightsStore } from '../../domain/staff-rights.js';
 import type { MobileChangeService } from '../mobile-change.js';
 import type { BrokerCustomerService } from './broker-customers.js';
 import type { MailingRunner } from './mailing-runner.js';
@@ -28,5 +28,5 @@ export interface BrokerArea {
   mobileChange: MobileChangeService;
   runner: MailingRunner;
   /** The recording mail sink when no SMTP_URL is configured. */
-  mailSink: MemoryMailSink | null;
+  mailSink: MailRecorder | null;
 }

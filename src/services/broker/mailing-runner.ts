@@ -8,11 +8,11 @@
 // broker asks for it. The window is only the transmission itself; the Message-ID is stable per mailing and recipient,
 // so a mail client could still recognise a duplicate after such an explicit retry.
 // One runner at a time works on a mailing (a lease that expires when its process dies).
-import { type MailChannel, MailSendError, type OutgoingMail } from '../../channels/mail-channel.js';
+import { type MailChannel, MailSendError, type OutgoingMail } from '../../domain/mail-channel.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Random } from '../../shared/random.js';
-import type { Mailing, MailingRecipient, MailingStore } from '../../stores/mailings.js';
+import type { Mailing, MailingRecipient, MailingStore } from '../../domain/mailing.js';
 import { fillText, toHtml } from './mailing-templates.js';
 import { recipientValues } from './mailing-service.js';
 

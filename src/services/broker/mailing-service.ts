@@ -3,11 +3,11 @@
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
 import type { Random } from '../../shared/random.js';
-import type { AccountStore } from '../../stores/account-store.js';
-import type { AuditLog } from '../../stores/audit-log.js';
-import type { CustomerRow } from '../../stores/customer-directory.js';
-import type { MailingTemplateStore } from '../../stores/mailing-templates.js';
-import { type Mailing, type MailingFilter, type MailingRecipient, type MailingStore, mailingStatus, type RecipientCounts } from '../../stores/mailings.js';
+import type { AccountStore } from '../../domain/account.js';
+import type { AuditLog } from '../../domain/audit-log.js';
+import type { CustomerRow } from '../../domain/customer-directory.js';
+import type { MailingTemplateStore } from '../../domain/mailing-template.js';
+import { type Mailing, type MailingFilter, type MailingRecipient, type MailingStore, mailingStatus, type RecipientCounts } from '../../domain/mailing.js';
 import { type BrokerContext, requireRight } from './broker-access.js';
 import type { BrokerCustomerService } from './broker-customers.js';
 import { BUILT_IN_TEMPLATES, builtInTemplate, checkPlaceholders, fillText, salutationFor, toHtml, type BuiltInTemplate } from './mailing-templates.js';

@@ -1,7 +1,7 @@
 // The built-in rollout mailing templates (BRK-2) and their placeholders. Templates are plain text; the HTML part is
 // derived from it with every text and every value HTML-escaped, so nothing a broker or a customer typed becomes markup.
 import { AppError } from '../../shared/errors.js';
-import type { MailingFilter } from '../../stores/mailings.js';
+import type { MailingFilter } from '../../domain/mailing.js';
 
 export interface BuiltInTemplate {
   id: string;

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Random } from '../../shared/random.js';
-import type { Account, AccountStore } from '../../stores/account-store.js';
-import type { DeviceStore } from '../../stores/device-store.js';
-import { BROKER_RIGHTS, type StaffRightsStore } from '../../stores/staff-rights.js';
+import type { Account, AccountStore } from '../../domain/account.js';
+import type { DeviceStore } from '../../domain/device.js';
+import { BROKER_RIGHTS, type StaffRightsStore } from '../../domain/staff-rights.js';
 
 const fileSchema = z.object({
   rights: z.record(z.string(), z.array(z.enum(BROKER_RIGHTS))).default({}),

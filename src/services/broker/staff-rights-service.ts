@@ -1,9 +1,9 @@
 // A broker grants its employees rights (BRK-1); each change is audited (who, what, for whom, when, IP).
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
-import type { Account, AccountStore } from '../../stores/account-store.js';
-import type { AuditLog } from '../../stores/audit-log.js';
-import { type BrokerRight, normaliseRights, type StaffRightsStore } from '../../stores/staff-rights.js';
+import type { Account, AccountStore } from '../../domain/account.js';
+import type { AuditLog } from '../../domain/audit-log.js';
+import { type BrokerRight, normaliseRights, type StaffRightsStore } from '../../domain/staff-rights.js';
 import type { BrokerContext } from './broker-access.js';
 import { isEmployeeOf } from './broker-hierarchy.js';
 

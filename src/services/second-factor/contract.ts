@@ -1,5 +1,5 @@
 // The contract every second factor implements (app approval, SMS code, remembered browser) and the proof it yields.
-import type { Account } from '../../stores/account-store.js';
+import type { Account } from '../../domain/account.js';
 import type { PendingLogin } from '../pending-login.js';
 
 /** How the built-in second factors are met; each has its `amr` values (RFC 8176 §2) in AMR below. */

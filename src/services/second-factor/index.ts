@@ -1,8 +1,8 @@
 // Builds the second-factor room from its parts: the three factors and the login flow over them.
 import type { Clock } from '../../shared/clock.js';
 import type { TaskLog } from '../../shared/background-tasks.js';
-import type { Account, AccountStore } from '../../stores/account-store.js';
-import type { DeviceStore } from '../../stores/device-store.js';
+import type { Account, AccountStore } from '../../domain/account.js';
+import type { DeviceStore } from '../../domain/device.js';
 import type { ApprovalService } from '../approval-service.js';
 import type { PendingLoginStore } from '../pending-login.js';
 import type { RememberedBrowserService } from '../remembered-browsers.js';

@@ -1,5 +1,5 @@
 // The login after its password: which step comes next (or done), and what the finished login claims (acr, amr, auth_time).
-import type { Account } from '../../stores/account-store.js';
+import type { Account } from '../../domain/account.js';
 import type { PendingLogin, PendingLoginStore } from '../pending-login.js';
 import type { FactorId, PageFactor, Proof } from './contract.js';
 import type { RememberedBrowserFactor } from './factors/remembered-browser.js';

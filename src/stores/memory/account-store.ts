@@ -1,5 +1,5 @@
 // In-memory AccountStore for the embedded default and unit tests.
-import { type Account, type AccountPatch, type AccountStore, DuplicateAccountError } from '../account-store.js';
+import { type Account, type AccountPatch, type AccountStore, DuplicateAccountError } from '../../domain/account.js';
 
 export class MemoryAccountStore implements AccountStore {
   private readonly byId = new Map<string, Account>();

@@ -1,6 +1,6 @@
 // In-memory AuditLog: append-only, read newest first (equal times: last appended first), copies out.
 import type { Random } from '../../shared/random.js';
-import type { AuditEvent, AuditLog, AuditQuery, NewAuditEvent } from '../audit-log.js';
+import type { AuditEvent, AuditLog, AuditQuery, NewAuditEvent } from '../../domain/audit-log.js';
 
 const DEFAULT_LIMIT = 100;
 

@@ -1,17 +1,15 @@
 // In-memory CustomerDirectory over the memory account and device stores: one call per page, no per-customer reads.
-import type { AccountStore } from '../account-store.js';
-import {
-  type CustomerDirectory,
-  type CustomerFilter,
-  type CustomerPage,
-  type CustomerQuery,
-  type CustomerRow,
-  type CustomerScope,
-  compareRows,
-  matchesSearch,
-  passesFilter,
-} from '../customer-directory.js';
-import type { DeviceStore } from '../device-store.js';
+import type { AccountStore } from '../../domain/account.js';
+import type {
+  CustomerDirectory,
+  CustomerFilter,
+  CustomerPage,
+  CustomerQuery,
+  CustomerRow,
+  CustomerScope,
+  CustomerSortField,
+} from '../../domain/customer-directory.js';
+import type { DeviceStore } from '../../domain/device.js';
 
 export class MemoryCustomerDirectory implements CustomerDirectory {
   constructor(private readonly stores: { accounts: AccountStore; devices: DeviceStore }) {}
@@ -63,4 +61,41 @@ export class MemoryCustomerDirectory implements CustomerDirectory {
   async findInScope(scope: CustomerScope, customerId: string): Promise<CustomerRow | null> {
     return (await this.inScope(scope)).find((r) => r.id === customerId) ?? null;
   }
+}
+
+/** Rows sorted as the query asks, ties broken by access number (this memory implementation). */
+export function compareRows(field: CustomerSortField, dir: 'asc' | 'desc') {
+  const key = (r: CustomerRow): string | number => {
+    switch (field) {
+      case 'accessNumber': return r.accessNumber;
+      case 'name': return r.name.toLowerCase();
+      case 'email': return r.email ?? '';
+      case 'mobile': return r.mobile ?? '';
+      case 'enrolled': return r.enrolled ? 1 : 0;
+      case 'method': return r.method;
+      case 'interval': return r.intervalDays;
+    }
+  };
+  const sign = dir === 'asc' ? 1 : -1;
+  return (a: CustomerRow, b: CustomerRow): number => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka < kb) return -sign;
+    if (ka > kb) return sign;
+    return a.accessNumber < b.accessNumber ? -1 : a.accessNumber > b.accessNumber ? 1 : 0;
+  };
+}
+
+/** Whether a row passes the yes/no filters (not the search). */
+export function passesFilter(row: CustomerRow, filter: CustomerFilter): boolean {
+  if (filter.mobile && (row.mobile ? 'yes' : 'no') !== filter.mobile) return false;
+  if (filter.enrolled && (row.enrolled ? 'yes' : 'no') !== filter.enrolled) return false;
+  if (filter.method && row.method !== filter.method) return false;
+  return true;
+}
+
+export function matchesSearch(row: CustomerRow, search: string | undefined): boolean {
+  if (!search) return true;
+  const s = search.toLowerCase();
+  return row.name.toLowerCase().includes(s) || row.accessNumber.toLowerCase().includes(s) || (row.email ?? '').includes(s);
 }

@@ -1,5 +1,5 @@
 // In-memory DeviceStore: keeps and hands out field-by-field copies, never its own objects.
-import type { Device, DevicePatch, DeviceStore, PushSubscription, WebAuthnCredential } from '../device-store.js';
+import type { Device, DevicePatch, DeviceStore, PushSubscription, WebAuthnCredential } from '../../domain/device.js';
 
 export class MemoryDeviceStore implements DeviceStore {
   private readonly byId = new Map<string, Device>();

@@ -1,5 +1,5 @@
 // In-process EventBus for the embedded default and unit tests (one instance only).
-import type { EventBus } from '../kv-store.js';
+import type { EventBus } from '../../domain/kv-store.js';
 
 export class MemoryEventBus implements EventBus {
   private readonly handlers = new Map<string, Set<(message: string) => void>>();

@@ -1,6 +1,6 @@
 // In-memory KvStore for the embedded default and unit tests; expiry follows the injected clock.
 import type { Clock } from '../../shared/clock.js';
-import type { KvStore } from '../kv-store.js';
+import type { KvStore } from '../../domain/kv-store.js';
 
 interface Entry {
   /** A string, a set, or slots (member → end, epoch ms). */

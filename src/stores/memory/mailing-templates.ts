@@ -1,5 +1,5 @@
 // In-memory MailingTemplateStore.
-import type { MailingTemplateStore, TemplateCopy } from '../mailing-templates.js';
+import type { MailingTemplateStore, TemplateCopy } from '../../domain/mailing-template.js';
 
 export class MemoryMailingTemplateStore implements MailingTemplateStore {
   private readonly copies = new Map<string, TemplateCopy>();

@@ -1,6 +1,6 @@
 // In-memory MailingStore (embedded default: one process; a restart forgets everything anyway).
 import type { Clock } from '../../shared/clock.js';
-import { emptyCounts, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../mailings.js';
+import { emptyCounts, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../../domain/mailing.js';
 
 interface Entry {
   mailing: Mailing;

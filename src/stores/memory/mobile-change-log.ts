@@ -1,5 +1,5 @@
 // In-memory MobileChangeLog.
-import type { MobileChangeLog, MobileChangeRecord } from '../mobile-change-log.js';
+import type { MobileChangeLog, MobileChangeRecord } from '../../domain/mobile-change-log.js';
 
 export class MemoryMobileChangeLog implements MobileChangeLog {
   private readonly byId = new Map<string, MobileChangeRecord>();

@@ -1,6 +1,6 @@
 // In-memory SmsLedger: one line per idempotency key, copies out.
 import type { Random } from '../../shared/random.js';
-import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine, type SmsSettlement } from '../sms-ledger.js';
+import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine, type SmsSettlement } from '../../domain/sms-ledger.js';
 
 export class MemorySmsLedger implements SmsLedger {
   /** In recording order. */

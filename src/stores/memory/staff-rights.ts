@@ -1,5 +1,5 @@
 // In-memory StaffRightsStore.
-import { normaliseRights, type StaffRights, type StaffRightsStore } from '../staff-rights.js';
+import { normaliseRights, type StaffRights, type StaffRightsStore } from '../../domain/staff-rights.js';
 
 export class MemoryStaffRightsStore implements StaffRightsStore {
   private readonly byEmployee = new Map<string, StaffRights>();

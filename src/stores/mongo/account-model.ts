@@ -1,6 +1,6 @@
 // The accounts collection: `_id` is the account id, access numbers are unique, email and brokerId are indexed.
 import { Schema, type Connection, type Model } from 'mongoose';
-import { type Account, ROLES, TWO_FACTOR_METHODS } from '../account-store.js';
+import { type Account, ROLES, TWO_FACTOR_METHODS } from '../../domain/account.js';
 
 /** An account as stored: the id lives in `_id`. */
 export type AccountDoc = Omit<Account, 'id'> & { _id: string };

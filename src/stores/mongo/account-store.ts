@@ -1,6 +1,6 @@
 // MongoDB AccountStore: all-or-nothing batch inserts, lower-cased emails, plain Account objects out.
 import { mongo, type Connection, type Model } from 'mongoose';
-import { type Account, type AccountPatch, type AccountStore, DuplicateAccountError } from '../account-store.js';
+import { type Account, type AccountPatch, type AccountStore, DuplicateAccountError } from '../../domain/account.js';
 import { type AccountDoc, accountModel } from './account-model.js';
 
 const PATCHABLE = ['email', 'mobile', 'name', 'passwordHash', 'twoFactorMethod', 'twoFactorIntervalDays', 'mobileVerified'] as const;

@@ -1,7 +1,7 @@
 // MongoDB AuditLog: append-only (no update or delete), read newest first, equal times by insertion desc.
 import type { Connection, Model } from 'mongoose';
 import type { Random } from '../../shared/random.js';
-import type { AuditEvent, AuditLog, AuditQuery, NewAuditEvent } from '../audit-log.js';
+import type { AuditEvent, AuditLog, AuditQuery, NewAuditEvent } from '../../domain/audit-log.js';
 import { type AuditDoc, auditModel } from './audit-model.js';
 
 const DEFAULT_LIMIT = 100;

@@ -1,6 +1,6 @@
 // The audit collection: append-only events; the ObjectId `_id` gives insertion order among events of equal time.
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { AuditEvent } from '../audit-log.js';
+import type { AuditEvent } from '../../domain/audit-log.js';
 
 /** An event as stored: `id` is the public event id, `_id` the insertion-ordered ObjectId. */
 export type AuditDoc = AuditEvent & { _id: Types.ObjectId };

@@ -1,8 +1,8 @@
 // The broker area's collections: staff_rights (one per employee), mobile_changes (ACC-3), mailing_templates (one per broker and template).
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { MobileChangeRecord } from '../mobile-change-log.js';
-import type { TemplateCopy } from '../mailing-templates.js';
-import { BROKER_RIGHTS, type StaffRights } from '../staff-rights.js';
+import type { MobileChangeRecord } from '../../domain/mobile-change-log.js';
+import type { TemplateCopy } from '../../domain/mailing-template.js';
+import { BROKER_RIGHTS, type StaffRights } from '../../domain/staff-rights.js';
 
 export type StaffRightsDoc = Omit<StaffRights, 'employeeId'> & { _id: string };
 export type MobileChangeDoc = Omit<MobileChangeRecord, 'id'> & { _id: string };

@@ -1,8 +1,8 @@
 // MongoDB implementations of the broker area's small stores: staff rights, mobile changes, template copies.
 import type { Connection, Model } from 'mongoose';
-import type { MailingTemplateStore, TemplateCopy } from '../mailing-templates.js';
-import type { MobileChangeLog, MobileChangeRecord } from '../mobile-change-log.js';
-import { normaliseRights, type StaffRights, type StaffRightsStore } from '../staff-rights.js';
+import type { MailingTemplateStore, TemplateCopy } from '../../domain/mailing-template.js';
+import type { MobileChangeLog, MobileChangeRecord } from '../../domain/mobile-change-log.js';
+import { normaliseRights, type StaffRights, type StaffRightsStore } from '../../domain/staff-rights.js';
 import {
   type MobileChangeDoc,
   type StaffRightsDoc,

@@ -9,7 +9,7 @@ import type {
   CustomerRow,
   CustomerScope,
   CustomerSortField,
-} from '../customer-directory.js';
+} from '../../domain/customer-directory.js';
 import { type AccountDoc, accountModel } from './account-model.js';
 
 const SORT_KEYS: Record<CustomerSortField, string> = {

@@ -1,6 +1,6 @@
 // The devices collection: `_id` is the device id, indexed by account; the JWK is stored as given (Mixed).
 import { Schema, type Connection, type Model } from 'mongoose';
-import { type Device, PLATFORMS, type PushSubscription, type WebAuthnCredential } from '../device-store.js';
+import { type Device, PLATFORMS, type PushSubscription, type WebAuthnCredential } from '../../domain/device.js';
 
 /** A device as stored: the id lives in `_id`. */
 export type DeviceDoc = Omit<Device, 'id'> & { _id: string };

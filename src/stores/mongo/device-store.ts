@@ -1,6 +1,6 @@
 // MongoDB DeviceStore: one document per device, lean reads mapped to plain Device objects.
 import type { Connection, Model } from 'mongoose';
-import type { Device, DevicePatch, DeviceStore } from '../device-store.js';
+import type { Device, DevicePatch, DeviceStore } from '../../domain/device.js';
 import { type DeviceDoc, deviceModel } from './device-model.js';
 
 const PATCHABLE = ['pushSubscription', 'lastUsedAt', 'name'] as const;

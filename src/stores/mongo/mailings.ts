@@ -3,7 +3,7 @@
 // state), so a recipient is claimed exactly once even by several instances.
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Clock } from '../../shared/clock.js';
-import { emptyCounts, RECIPIENT_STATES, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../mailings.js';
+import { emptyCounts, RECIPIENT_STATES, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../../domain/mailing.js';
 
 type MailingDoc = Omit<Mailing, 'id'> & { _id: string; leaseBy: string | null; leaseUntil: number };
 type RecipientDoc = Omit<MailingRecipient, never> & { _id: string; mailingId: string; seq: number };

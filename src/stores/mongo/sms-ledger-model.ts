@@ -1,6 +1,6 @@
 // The sms_ledger collection: unique by idempotency key (a second insert of the same message is a duplicate key).
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { SmsLedgerLine } from '../sms-ledger.js';
+import type { SmsLedgerLine } from '../../domain/sms-ledger.js';
 
 /** A line as stored: `id` is the public line id, `_id` the insertion-ordered ObjectId. */
 export type SmsLedgerDoc = SmsLedgerLine & { _id: Types.ObjectId };

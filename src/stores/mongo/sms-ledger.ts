@@ -1,7 +1,7 @@
 // MongoDB SmsLedger: the unique index on idempotencyKey makes recording idempotent, also across instances.
 import { mongo, type Connection, type Model } from 'mongoose';
 import type { Random } from '../../shared/random.js';
-import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine, type SmsSettlement } from '../sms-ledger.js';
+import { assertValidLedgerLine, type NewSmsLedgerLine, type SmsLedger, type SmsLedgerLine, type SmsSettlement } from '../../domain/sms-ledger.js';
 import { type SmsLedgerDoc, smsLedgerModel } from './sms-ledger-model.js';
 
 export class MongoSmsLedger implements SmsLedger {

@@ -1,6 +1,6 @@
 // EventBus on Redis pub/sub: many handlers share one subscriber connection; a channel is subscribed while it has handlers.
 import type { RedisConnection } from './redis-client.js';
-import type { EventBus } from '../kv-store.js';
+import type { EventBus } from '../../domain/kv-store.js';
 
 type Handler = (message: string) => void;
 

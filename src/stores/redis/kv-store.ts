@@ -1,5 +1,5 @@
 // KvStore on Redis or a Redis Cluster: expiry in ms by Redis's own clock; counters and set expiries change atomically.
-import type { KvStore } from '../kv-store.js';
+import type { KvStore } from '../../domain/kv-store.js';
 import { Cluster } from 'ioredis';
 import { luaScript, type RedisConnection } from './redis-client.js';
 

@@ -2,7 +2,7 @@
 // change of a recipient is one Lua script (compare-and-set plus counters), so a recipient is claimed exactly once.
 // Redis Cluster: a mailing's keys share its hash tag `mailing:{<id>}…` (scripts and MULTI stay in one slot); the
 // index sets (active mailings, a broker's mailings) lie elsewhere and are only ever written by single-key commands.
-import { emptyCounts, RECIPIENT_STATES, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../mailings.js';
+import { emptyCounts, RECIPIENT_STATES, type Mailing, type MailingRecipient, type MailingStore, type RecipientCounts, type RecipientState } from '../../domain/mailing.js';
 import { luaScript, type RedisConnection } from './redis-client.js';
 import { REDIS_KEYS } from '../key-layout.js';
 

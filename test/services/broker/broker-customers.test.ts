@@ -8,15 +8,15 @@ import { BrokerCustomerService } from '../../../src/services/broker/broker-custo
 import { StaffRightsService } from '../../../src/services/broker/staff-rights-service.js';
 import { DeviceService } from '../../../src/services/device-service.js';
 import { RememberedBrowserService } from '../../../src/services/remembered-browsers.js';
-import type { CustomerDirectory } from '../../../src/stores/customer-directory.js';
+import type { CustomerDirectory } from '../../../src/domain/customer-directory.js';
 import { MemoryAccountStore } from '../../../src/stores/memory/account-store.js';
 import { MemoryAuditLog } from '../../../src/stores/memory/audit-log.js';
 import { MemoryCustomerDirectory } from '../../../src/stores/memory/customer-directory.js';
 import { MemoryDeviceStore } from '../../../src/stores/memory/device-store.js';
 import { MemoryKvStore } from '../../../src/stores/memory/kv-store.js';
 import { MemoryStaffRightsStore } from '../../../src/stores/memory/staff-rights.js';
-import type { AccountStore } from '../../../src/stores/account-store.js';
-import type { DeviceStore } from '../../../src/stores/device-store.js';
+import type { AccountStore } from '../../../src/domain/account.js';
+import type { DeviceStore } from '../../../src/domain/device.js';
 import { account, deviceFor } from '../../contract/customer-directory.contract.js';
 
 /** Counts every call on an object's methods (a store "query" is one call). */

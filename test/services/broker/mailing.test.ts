@@ -2,13 +2,13 @@
 // with a channel that fails on purpose: a connection failure sends nothing (the recipient waits for the next pass), a
 // failure after the hand-over is "unknown" and never retried by itself, a refusal is "failed".
 import { describe, expect, it } from '@jest/globals';
-import { type MailChannel, MailSendError, type OutgoingMail } from '../../../src/channels/mail-channel.js';
+import { type MailChannel, MailSendError, type OutgoingMail } from '../../../src/domain/mail-channel.js';
 import { MemoryMailSink } from '../../../src/channels/memory-mail-sink.js';
 import { checkPlaceholders, fillText, toHtml } from '../../../src/services/broker/mailing-templates.js';
 import { MailingRunner } from '../../../src/services/broker/mailing-runner.js';
 import { ManualClock } from '../../../src/shared/clock.js';
 import { cryptoRandom } from '../../../src/shared/random.js';
-import type { Mailing } from '../../../src/stores/mailings.js';
+import type { Mailing } from '../../../src/domain/mailing.js';
 import { MemoryMailingStore } from '../../../src/stores/memory/mailings.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };

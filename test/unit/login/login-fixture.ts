@@ -3,7 +3,7 @@ import { FailureLimiter, type FailureLimitPolicy } from '../../../src/services/f
 import { LoginService } from '../../../src/services/login-service.js';
 import { argon2Hasher } from '../../../src/services/password-hasher.js';
 import { ManualClock, MINUTE } from '../../../src/shared/clock.js';
-import type { Account } from '../../../src/stores/account-store.js';
+import type { Account } from '../../../src/domain/account.js';
 import { MemoryAccountStore } from '../../../src/stores/memory/account-store.js';
 import { MemoryKvStore } from '../../../src/stores/memory/kv-store.js';
 

@@ -1,6 +1,6 @@
 // The financeIDENT app approval as a second factor (APR-1…7): started by one approval per login, met by an approving device answer.
-import type { Account } from '../../../stores/account-store.js';
-import type { Device, DeviceStore } from '../../../stores/device-store.js';
+import type { Account } from '../../../domain/account.js';
+import type { Device, DeviceStore } from '../../../domain/device.js';
 import { isAppError, type ErrorCode } from '../../../shared/errors.js';
 import type { Approval, ApprovalOutcome } from '../../approval-record.js';
 import type { ApprovalService } from '../../approval-service.js';

@@ -1,7 +1,7 @@
 // The remembered browser as a stand-in for the second factor (RD-1…4): met by a valid token of this account within its interval.
 import type { Clock } from '../../../shared/clock.js';
 import type { TaskLog } from '../../../shared/background-tasks.js';
-import type { Account } from '../../../stores/account-store.js';
+import type { Account } from '../../../domain/account.js';
 import type { RememberedBrowserService } from '../../remembered-browsers.js';
 import { AMR, proofOf, type LoginAttempt, type Proof, type SecondFactor } from '../contract.js';
 

@@ -1,7 +1,7 @@
 // The SMS login code as a second factor (SMS-1…3): sent to the number on file only, met by the right code once.
 import type { Clock } from '../../../shared/clock.js';
 import { isAppError, type AppError } from '../../../shared/errors.js';
-import type { Account, AccountStore } from '../../../stores/account-store.js';
+import type { Account, AccountStore } from '../../../domain/account.js';
 import type { SmsCodeService } from '../../sms-code-service.js';
 import { AMR, proofOf, type LoginAttempt, type PageFactor, type Proof } from '../contract.js';
 

@@ -1,5 +1,5 @@
 // The one shape every kind of device answer is turned into before the approval service accepts it (APR-4).
-import type { Device } from '../../../stores/device-store.js';
+import type { Device } from '../../../domain/device.js';
 import type { Approval, Decision } from '../../approval-record.js';
 
 /** A device's answer whose signature, signer and freshness its verifier has checked. */

@@ -1,7 +1,7 @@
 // Turns the web app's WebAuthn assertion over one approval and answer (APR-4) into a verified answer; also issues its options.
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { AppError } from '../../../shared/errors.js';
-import type { Device } from '../../../stores/device-store.js';
+import type { Device } from '../../../domain/device.js';
 import { assertAnswerable, decisionChallenge, type Approval, type Decision } from '../../approval-record.js';
 import type { ApprovalService } from '../../approval-service.js';
 import type { WebAuthnRp } from '../../webauthn.js';

@@ -1,4 +1,4 @@
-// The mailing template contract (BRK-2): a broker's own edited copy of a built-in template; no copy = the built-in one.
+// MailingTemplateStore and TemplateCopy — the mailing template contract (BRK-2): a broker's own edited copy of a built-in template; no copy = the built-in one.
 export interface TemplateCopy {
   brokerId: string;
   templateId: string;

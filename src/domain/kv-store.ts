@@ -1,4 +1,4 @@
-// The short-lived key-value contract (Redis in production, memory in the embedded default).
+// KvStore and EventBus — the shared-state contracts: short-lived keys and pub/sub (Redis in production, memory embedded).
 // Expiry is in milliseconds; memory expiry follows the injected clock, Redis its own.
 export interface KvStore {
   get(key: string): Promise<string | null>;

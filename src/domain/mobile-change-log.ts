@@ -1,4 +1,4 @@
-// The pending mobile numbers contract (ACC-3): each requested change with its expiry and, once the owner typed the
+// MobileChangeLog and MobileChangeRecord — the pending mobile numbers contract (ACC-3): each requested change with its expiry and, once the owner typed the
 // code, its confirmation — so a broker sees pending, confirmed or expired even after the code itself is gone.
 export interface MobileChangeRecord {
   id: string;

@@ -1,4 +1,4 @@
-// What the domain needs of the OIDC layer when a password changes, a device is removed or "this wasn't me" is said:
+// AccountSessionEnder and SessionEndListener — what the domain needs of the OIDC layer when a password changes, a device is removed or "this wasn't me" is said:
 // end every OIDC session and grant of an account (PWD-2, APR-6, OIDC-7). Implemented in src/provider/.
 
 /** Why an account's sessions end, and who to tell: the relying parties that held them (Back-Channel Logout). */

@@ -1,4 +1,4 @@
-// The mailing job contract (BRK-2): a mailing with a fixed recipient list and one state per recipient.
+// Mailing, MailingRecipient and MailingStore — the mailing job contract (BRK-2): a mailing with a fixed recipient list and one state per recipient.
 // Each recipient moves pending → claimed → sending → sent | failed, each step a compare-and-set in ONE atomic store
 // operation, so two runners can never both send to one recipient. After a crash, `recover` puts `claimed` (nothing
 // was transmitted yet) back to pending and turns `sending` (the SMTP transaction may or may not have completed) into

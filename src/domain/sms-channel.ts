@@ -1,5 +1,5 @@
-// The SMS channel contract: the gateway in production, a recording sink in development and tests (SMS-5).
-import type { SmsPurpose } from '../stores/sms-ledger.js';
+// SmsChannel and SmsMessage — the SMS channel contract: the gateway in production, a recording sink in development and tests (SMS-5).
+import type { SmsPurpose } from './sms-ledger.js';
 
 export type { SmsPurpose };
 

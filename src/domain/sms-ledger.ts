@@ -1,4 +1,4 @@
-// The SMS ledger contract (SMS-4): one line per SMS handed to the provider, recorded BEFORE sending and keyed by its
+// SmsLedger, SmsLedgerLine and SmsPurpose — the SMS ledger contract (SMS-4): one line per SMS handed to the provider, recorded BEFORE sending and keyed by its
 // idempotency key, with what became of it; only accepted lines are billed. Amounts in integer cents.
 /** Why an SMS was sent; each purpose has its own price (SMS-4). */
 export type SmsPurpose = 'activation' | 'login' | 'password' | 'mobile_change';

@@ -1,4 +1,4 @@
-// The broker's customer list contract (BRK-1): search, filters, sorting, a page and the counts per filter,
+// CustomerDirectory, its query, rows and counts — the broker's customer list contract (BRK-1): search, filters, sorting, a page and the counts per filter,
 // all from ONE store query per page (never one query per customer).
 export const YES_NO = ['yes', 'no'] as const;
 export type YesNo = (typeof YES_NO)[number];
@@ -72,41 +72,4 @@ export interface CustomerDirectory {
   listAll(scope: CustomerScope, filter: CustomerFilter): Promise<CustomerRow[]>;
   /** One customer if it is in scope, else null (a foreign and an unknown customer look the same). */
   findInScope(scope: CustomerScope, customerId: string): Promise<CustomerRow | null>;
-}
-
-/** Rows sorted as the query asks, ties broken by access number (memory implementation and tests). */
-export function compareRows(field: CustomerSortField, dir: 'asc' | 'desc') {
-  const key = (r: CustomerRow): string | number => {
-    switch (field) {
-      case 'accessNumber': return r.accessNumber;
-      case 'name': return r.name.toLowerCase();
-      case 'email': return r.email ?? '';
-      case 'mobile': return r.mobile ?? '';
-      case 'enrolled': return r.enrolled ? 1 : 0;
-      case 'method': return r.method;
-      case 'interval': return r.intervalDays;
-    }
-  };
-  const sign = dir === 'asc' ? 1 : -1;
-  return (a: CustomerRow, b: CustomerRow): number => {
-    const ka = key(a);
-    const kb = key(b);
-    if (ka < kb) return -sign;
-    if (ka > kb) return sign;
-    return a.accessNumber < b.accessNumber ? -1 : a.accessNumber > b.accessNumber ? 1 : 0;
-  };
-}
-
-/** Whether a row passes the yes/no filters (not the search). */
-export function passesFilter(row: CustomerRow, filter: CustomerFilter): boolean {
-  if (filter.mobile && (row.mobile ? 'yes' : 'no') !== filter.mobile) return false;
-  if (filter.enrolled && (row.enrolled ? 'yes' : 'no') !== filter.enrolled) return false;
-  if (filter.method && row.method !== filter.method) return false;
-  return true;
-}
-
-export function matchesSearch(row: CustomerRow, search: string | undefined): boolean {
-  if (!search) return true;
-  const s = search.toLowerCase();
-  return row.name.toLowerCase().includes(s) || row.accessNumber.toLowerCase().includes(s) || (row.email ?? '').includes(s);
 }

@@ -1,4 +1,4 @@
-// The financeIDENT device contract: enrolled devices of an account, each with its device-bound key (ENR-2, ENR-4).
+// Device, DeviceStore, PushSubscription and WebAuthnCredential — the financeIDENT device contract: enrolled devices of an account, each with its device-bound key (ENR-2, ENR-4).
 import type { JWK } from 'jose';
 
 export const PLATFORMS = ['ios', 'android', 'web'] as const;

@@ -1,4 +1,4 @@
-// The audit log contract: an append-only record of security events, newest first when read.
+// AuditLog and AuditEvent — the audit log contract: an append-only record of security events, newest first when read.
 export interface AuditEvent {
   id: string;
   at: number;

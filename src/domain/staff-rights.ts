@@ -1,4 +1,4 @@
-// The employee rights contract (BRK-1): which parts of the broker area a broker granted each of its employees.
+// StaffRights, StaffRightsStore and BrokerRight — the employee rights contract (BRK-1): which parts of the broker area a broker granted each of its employees.
 export const BROKER_RIGHTS = ['customers', 'mobile', 'settings', 'devices', 'mailings', 'costs'] as const;
 export type BrokerRight = (typeof BROKER_RIGHTS)[number];
 

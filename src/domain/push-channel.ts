@@ -1,5 +1,5 @@
-// The push contract: a wake-up call to a device over Web Push (APR-2); the payload is encrypted end to end.
-import type { PushSubscription } from '../stores/device-store.js';
+// PushChannel and PushMessage — the push contract: a wake-up call to a device over Web Push (APR-2); the payload is encrypted end to end.
+import type { PushSubscription } from './device.js';
 
 export type PushOutcome = 'sent' | 'gone' | 'failed';
 

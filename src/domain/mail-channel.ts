@@ -1,4 +1,4 @@
-// The email channel contract (BRK-2): one message at a time, with a hook right before the message is handed over,
+// MailChannel, OutgoingMail, MailSendError and MailRecorder — the email channel contract (BRK-2): one message at a time, with a hook right before the message is handed over,
 // so that the caller can record "from here on it may have arrived" (see services/broker/mailing-runner.ts).
 export interface OutgoingMail {
   from: string;
@@ -27,4 +27,16 @@ export interface MailChannel {
    * when it resolves false nothing is sent ({ transmitted: false }). Throws MailSendError.
    */
   send(mail: OutgoingMail, beforeTransmit: () => Promise<boolean>): Promise<MailSendResult>;
+}
+
+/** A message as a recording mail channel keeps it. */
+export interface RecordedMail extends Omit<OutgoingMail, 'date'> {
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+/** A mail channel that records every message instead of sending it (no SMTP_URL); read back at /dev/mail. */
+export interface MailRecorder extends MailChannel {
+  /** Newest first. */
+  list(): RecordedMail[];
 }

@@ -1,4 +1,4 @@
-// The account contract: what every account store (memory, MongoDB) must keep and find.
+// Account, AccountStore, roles and 2FA methods — the account contract: what every account store (memory, MongoDB) must keep and find.
 export const ROLES = ['broker', 'employee', 'subBroker', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
 
