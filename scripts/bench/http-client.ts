@@ -75,8 +75,8 @@ export interface Page extends HttpResponse {
 
 export class HttpClient {
   readonly jar = new CookieJar();
-  /** Called before each request is sent (the Redis round-trip count labels its steps with it). */
-  onRequest?: (method: string, target: URL) => void;
+  /** Called (and awaited) before each request is sent (the Redis round-trip count labels its steps with it). */
+  onRequest?: (method: string, target: URL) => void | Promise<void>;
 
   constructor(
     /** e.g. http://127.0.0.1:4000 */
@@ -88,7 +88,7 @@ export class HttpClient {
     },
   ) {}
 
-  request(url: string, init: RequestInit = {}): Promise<HttpResponse> {
+  async request(url: string, init: RequestInit = {}): Promise<HttpResponse> {
     const target = new URL(url, this.origin);
     const headers: Record<string, string> = { ...this.baseHeaders, ...init.headers };
     const cookie = this.jar.header(target.pathname);
@@ -100,7 +100,7 @@ export class HttpClient {
     }
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const method = init.method ?? (body !== undefined ? 'POST' : 'GET');
-    this.onRequest?.(method, target);
+    if (this.onRequest) await this.onRequest(method, target);
     return new Promise((resolve, reject) => {
       const req = http.request(
         { host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers, agent: this.agent },

@@ -133,6 +133,6 @@ export function buildLoginServices(config: Config, p: Parts): LoginServices {
     codes,
     smsCodes: new SmsCodeService(codes),
     tasks,
-    deviceAnswers: { deviceKey: new DeviceKeyAnswerVerifier({ deviceAuth }), webauthn: new WebAuthnAnswerVerifier({ approvals, webauthn, devices: deviceService }) },
+    deviceAnswers: { deviceKey: new DeviceKeyAnswerVerifier({ deviceAuth, approvals }), webauthn: new WebAuthnAnswerVerifier({ approvals, webauthn, devices: deviceService }) },
   };
 }

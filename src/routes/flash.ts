@@ -39,7 +39,9 @@ export function readFlash(ctx: Context): Flash | null {
   }
 }
 
+/** Ends the flash under `path`; nothing to end (no Set-Cookie, no signing) when the request brought none. */
 export function clearFlash(ctx: Context, path: string): void {
+  if (ctx.cookies.get(FLASH_COOKIE, { signed: false }) === undefined) return;
   ctx.cookies.set(FLASH_COOKIE, null, { path, signed: true });
 }
 

@@ -254,14 +254,25 @@ export class ApprovalService {
     };
     const won = await kv.setIfAbsent(this.outcomeKey(approval.id), JSON.stringify(outcome), approval.expiresAt - clock.now() + KEEP_AFTER_EXPIRY_MS);
     if (!won) throw await refuse('approval.alreadyDecided', 409);
-    await kv.srem(this.openKey(approval.accountId), approval.id);
-    await kv.releaseSlot(this.slotsKey(approval.accountId), approval.id);
 
+    // Decided (the SET NX above). What follows only tidies up and tells: sent side by side, one round trip (each a
+    // single-key command, so a Redis Cluster sends them to their own slots' nodes at once).
     const type = outcome.notMe ? 'approval.not_me' : reason ? 'approval.refused' : `approval.${status}`;
-    await audit.append({ at: outcome.at, type, accountId: approval.accountId, deviceId: outcome.deviceId, ip: input.ip, details: { approvalId: approval.id, clientId: approval.clientId, ...(reason ? { reason } : {}) } });
+    const tidy = [
+      kv.srem(this.openKey(approval.accountId), approval.id),
+      kv.releaseSlot(this.slotsKey(approval.accountId), approval.id),
+      audit.append({ at: outcome.at, type, accountId: approval.accountId, deviceId: outcome.deviceId, ip: input.ip, details: { approvalId: approval.id, clientId: approval.clientId, ...(reason ? { reason } : {}) } }),
+    ];
+    const tell = () => this.deps.bus.publish(this.channel(approval.id), JSON.stringify({ status }));
     this.deps.metrics.approvalOutcome(outcome.notMe ? 'not_me' : status);
-    if (outcome.notMe) await this.deps.onNotMe?.(approval.accountId);
-    await this.deps.bus.publish(this.channel(approval.id), JSON.stringify({ status }));
+    if (outcome.notMe) {
+      // "This wasn't me": the account's remembered browsers end before any waiting page hears of the denial.
+      await Promise.all(tidy);
+      await this.deps.onNotMe?.(approval.accountId);
+      await tell();
+    } else {
+      await Promise.all([...tidy, tell()]);
+    }
     if (reason === 'wrong_number') throw new AppError('approval.wrongNumber', 422);
     return { ...approval, status };
   }

@@ -104,6 +104,7 @@ export class EnrolmentService {
     if (result.kind === 'invalid') throw new AppError('login.invalid', 401);
     if (result.kind === 'locked') throw new AppError('login.locked', 429, { until: new Date(result.until).toISOString() });
     if (result.kind === 'ambiguousEmail') throw new AppError('login.ambiguousEmail', 400);
+    await result.settled;
     const account = result.account;
     if (!account.mobile) throw new AppError('enrolment.noMobile', 409);
 

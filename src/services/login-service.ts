@@ -5,7 +5,12 @@ import type { FailureLimiter, FailureLimitPolicy } from './failure-limiter.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export type LoginResult =
-  | { kind: 'ok'; account: Account }
+  /**
+   * The password is right. `settled`: the limiter's success step (finished failures forgiven, slots given back),
+   * already sent to the store when this result is returned, so it travels with the caller's next reads; the caller
+   * awaits it before answering (it rejects when the store fails: answer 503 as for any store failure).
+   */
+  | { kind: 'ok'; account: Account; settled: Promise<void> }
   /**
    * Wrong password, unknown id or no password set: indistinguishable on purpose. `left`: failures left before the
    * lock (counted per login id, so an unknown id counts down the same way).
@@ -91,7 +96,9 @@ export class LoginService {
     }
 
     const account = matches[0]!;
-    await limiter.succeed(attempt.ticket, [idSubject, `acct:${account.id}`]);
-    return { kind: 'ok', account };
+    // Each subject's success step is one atomic store step either way; only the caller's wait for it moves.
+    const settled = limiter.succeed(attempt.ticket, [idSubject, `acct:${account.id}`]);
+    settled.catch(() => undefined); // the rejection is the caller's (awaited there); this only keeps it from being "unhandled"
+    return { kind: 'ok', account, settled };
   }
 }

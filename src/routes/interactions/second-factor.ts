@@ -11,10 +11,15 @@ import { platformOf } from '../../services/user-agent-summary.js';
 import { webappMessages } from '../../i18n/webapp-messages.js';
 import { translate } from '../../i18n/messages.js';
 
-/** After the password (or the mobile-number step): finishes a remembered browser's login, else redirects to the next page. */
-export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account): Promise<void> {
+/**
+ * After the password (or the mobile-number step): finishes a remembered browser's login, else redirects to the next
+ * page. `alongside`: work the request started before (the limiter's success step); it is awaited with this step's
+ * last writes, before anything is answered, so its failure still answers 503.
+ */
+export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account, alongside: readonly Promise<unknown>[] = []): Promise<void> {
   const next = await deps.flow.afterPassword(login, account, deps.rememberedBrowsers.token(ctx, account.id));
-  if (next.step === 'done') return completeLogin(ctx, deps, details, login, account, next.proof);
+  if (next.step === 'done') return completeLogin(ctx, deps, details, login, account, next.proof, alongside);
+  await Promise.all(alongside);
   ctx.redirect(`/interaction/${login.uid}${next.step === 'mobileChange' ? '/mobile' : next.page}`);
 }
 

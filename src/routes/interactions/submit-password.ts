@@ -46,15 +46,21 @@ export function submitPassword(deps: InteractionDeps): Middleware {
       return again('login.ambiguousEmail', {}, 400);
     }
 
-    const account = result.account;
+    // The limiter's success step is on its way; it is awaited before any answer below (a store failure: 503).
+    const { account, settled } = result;
     const clientId = String(details.params.client_id ?? '');
-    if (!clientId) throw new AppError('error.interactionExpired', 400);
+    if (!clientId) {
+      await settled;
+      throw new AppError('error.interactionExpired', 400);
+    }
     // OIDC-5: the wrong portal for this account ends here, before any approval, push or SMS.
     if (!deps.clientRoles.allows(clientId, account.role)) {
+      await settled;
       clearFlash(ctx, `/interaction/${details.uid}`); // the password is right: earlier messages are done with
       return showRoleRefused(ctx, deps, details.uid, clientId);
     }
     if (!account.mobile) {
+      await settled;
       deps.metrics.loginOutcome('no_mobile');
       // Shown by GET /interaction/:uid as well (the flash is signed, so it cannot name another account).
       setFlash(ctx, `/interaction/${details.uid}`, { key: 'notice.noMobile.text', status: 403, values: { accountId: account.id } }, deps.flash);
@@ -69,6 +75,6 @@ export function submitPassword(deps: InteractionDeps): Middleware {
       passwordAt: deps.clock.now(),
       freshSecondFactor: demandsFreshSecondFactor(details, deps.acr.twoFactor),
     };
-    await continueAfterPassword(ctx, deps, details, pending, account);
+    await continueAfterPassword(ctx, deps, details, pending, account, [settled]);
   };
 }

@@ -63,7 +63,8 @@ function queueUntilFirstConnect(client: RedisConnection): void {
 
 /** The client for commands (KvStore, oidc adapter, publishing). The caller quits it. */
 export function createRedisClient(url: string, opts: RedisClientOptions = {}): Redis {
-  const client = new Redis(url, baseOptions(opts));
+  // Commands issued in the same tick leave in one socket write (same order, same connection): fewer syscalls per login.
+  const client = new Redis(url, { ...baseOptions(opts), enableAutoPipelining: true });
   queueUntilFirstConnect(client);
   if (opts.onError) client.on('error', opts.onError);
   return client;
