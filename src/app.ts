@@ -1,5 +1,4 @@
 // Builds the Koa app: logging, metrics, errors, security headers, our routes, then the OIDC provider.
-import { cookieSigner } from './shared/cookie-signer.js';
 import Koa from 'koa';
 import serve from 'koa-static';
 import type { Container } from './container.js';
@@ -51,7 +50,7 @@ export interface BuiltApp {
 
 export function buildApp(c: Container): BuiltApp {
   const app = new Koa();
-  app.keys = cookieSigner(c.keys.cookieKeys); // keygrip's signatures, without its per-read extra HMACs
+  app.keys = c.keys.cookieKeys;
   app.proxy = c.config.trustProxy;
   const readiness = new Readiness();
   app.on('error', appErrorLogger(c.logger));

@@ -1,5 +1,4 @@
 // Configures node-oidc-provider: code flow with PKCE S256 only, our accounts and claims, step-up, first-party grants.
-import { cookieSigner } from '../shared/cookie-signer.js';
 import Provider, { type Adapter, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { JWK } from 'jose';
 import { CLIENT_AUTH_METHODS, type ClientMetadata } from '../config/clients.js';
@@ -67,8 +66,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     clients: deps.clients as unknown as Configuration['clients'],
     jwks: deps.jwks as Configuration['jwks'],
     cookies: {
-      // The same signatures as keygrip over these keys (cookies stay valid), checked without keygrip's extra HMACs per read.
-      keys: cookieSigner(deps.cookieKeys) as unknown as string[],
+      keys: deps.cookieKeys,
       // The session cookie must reach a cross-site POST to /auth and /session/end: SameSite=None (the provider adds Secure on https).
       long: { signed: true, httpOnly: true, sameSite: postMethods ? 'none' : 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
