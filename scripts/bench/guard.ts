@@ -68,13 +68,28 @@ export async function runGuard(): Promise<void> {
   const world = await startWorld({ customers: concurrency, concurrency });
   try {
     const tokens = await prepareTokens(world);
-    const tokenLoads = await measureTokens(world, tokens, { seconds: 2, rounds: 2 });
-    const logins = await measureLogins(world, { seconds: 3, rounds: 3 });
-    const trips = await countLoginTrips(world, 5);
-    const bound = loginBound(logins.argon2.perCore, logins.bare.perCore);
-    const measured = ratios(bound, logins, tokenLoads, trips);
     const limits = thresholds();
-    const failed = failures(measured, limits);
+    let trips!: Awaited<ReturnType<typeof countLoginTrips>>;
+    // A timed ratio below its threshold is measured once more and fails only if it misses again: the machine is
+    // shared, and one unlucky window must not turn CI red (a real regression misses both times). Trips are counted.
+    let measured!: Ratios;
+    let bound!: ReturnType<typeof loginBound>;
+    let logins!: Awaited<ReturnType<typeof measureLogins>>;
+    let tokenLoads!: Awaited<ReturnType<typeof measureTokens>>;
+    let failed: string[] = [];
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      tokenLoads = await measureTokens(world, tokens, { seconds: 2, rounds: 2 });
+      logins = await measureLogins(world, { seconds: 3, rounds: 3 });
+      if (attempt === 1) trips = await countLoginTrips(world, 5);
+      bound = loginBound(logins.argon2.perCore, logins.bare.perCore);
+      measured = ratios(bound, logins, tokenLoads, trips);
+      const missed = failures(measured, limits);
+      const name = (f: string) => f.split(' ')[0];
+      failed = attempt === 1 ? missed : missed.filter((m) => failed.some((f) => name(f) === name(m)));
+      const timedMisses = failed.filter((f) => name(f) !== 'extraTrips');
+      if (timedMisses.length === 0) break;
+      if (attempt === 1) log(`below threshold in the first measurement (${timedMisses.map(name).join(', ')}): measuring once more`);
+    }
     process.stdout.write(`\n${formatSteps('1 remembered browser', trips.remembered)}\n${formatSteps('B bare provider', trips.bare)}\n\n`);
     for (const key of Object.keys(limits) as Guarded[]) {
       process.stdout.write(`  ${key.padEnd(22)} ${String(measured[key]).padStart(6)}  ${key === 'extraTrips' ? '≤' : '≥'} ${limits[key]}  (target ${TARGETS[key]}${REACHED[key] !== undefined ? `, not met yet: guarding ${REACHED[key]}` : ''})\n`);
