@@ -66,3 +66,25 @@ export function assertAnswerable(a: Pick<Approval, 'status'>): void {
   if (a.status === 'expired') throw new AppError('approval.expired', 410);
   if (a.status !== 'pending') throw new AppError('approval.alreadyDecided', 409);
 }
+
+/** The approval policy (APR-2, APR-7): lifetime (ms), number matching, caps against push bombing, resends. */
+export interface ApprovalSettings {
+  ttlMs: number;
+  numberMode: NumberMode;
+  numberDigits: number;
+  maxOpenPerAccount: number;
+  maxPerAccountPerHour: number;
+  /** Pushes again for one approval at most this often. */
+  resendCooldownMs: number;
+  maxResends: number;
+}
+
+/** What a login asks to have approved. */
+export interface NewApproval {
+  accountId: string;
+  interactionUid: string;
+  clientId: string;
+  clientName: string;
+  ip: string;
+  browser: string;
+}

@@ -6,22 +6,11 @@ import type { AuditLog } from '../domain/audit-log.js';
 import type { Device, DeviceStore } from '../domain/device.js';
 import type { EventBus, KvStore } from '../domain/kv-store.js';
 import type { PushChannel } from '../domain/push-channel.js';
-import type { Approval, ApprovalOutcome, NumberMode } from './approval-record.js';
+import type { Approval, ApprovalOutcome, ApprovalSettings, NewApproval } from './approval-record.js';
 import type { BackgroundTasks, TaskLog } from '../shared/background-tasks.js';
 import type { VerifiedAnswer } from './second-factor/verifiers/verified-answer.js';
 import { pushApproval } from './approval-push.js';
 import { HOUR_MS, REDIS_KEYS } from '../stores/key-layout.js';
-
-export interface ApprovalSettings {
-  ttlMs: number;
-  numberMode: NumberMode;
-  numberDigits: number;
-  maxOpenPerAccount: number;
-  maxPerAccountPerHour: number;
-  /** Pushes again for one approval at most this often. */
-  resendCooldownMs: number;
-  maxResends: number;
-}
 
 export interface ApprovalDeps {
   kv: KvStore;
@@ -41,15 +30,6 @@ export interface ApprovalDeps {
   tasks: BackgroundTasks;
   /** Where a swallowed store failure is reported. */
   log?: TaskLog;
-}
-
-export interface NewApproval {
-  accountId: string;
-  interactionUid: string;
-  clientId: string;
-  clientName: string;
-  ip: string;
-  browser: string;
 }
 
 /** How long records stay after expiry, so late answers are told "expired" rather than "unknown". */
