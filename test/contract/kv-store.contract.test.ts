@@ -8,7 +8,7 @@ import { MemoryEventBus } from '../../src/stores/memory/event-bus.js';
 import { MemoryKvStore } from '../../src/stores/memory/kv-store.js';
 import { RedisEventBus } from '../../src/stores/redis/event-bus.js';
 import { RedisKvStore } from '../../src/stores/redis/kv-store.js';
-import { createClusterSubscriberClient, createSubscriberClient } from '../../src/stores/redis/redis-client.js';
+import { createClusterSubscriberClient, createSubscriberClient, type RedisConnection } from '../../src/stores/redis/redis-client.js';
 import { testRedis, testRedisCluster, testRedisClusterNodes, testRedisUrl } from '../helpers/redis.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -404,33 +404,25 @@ eventBusContract('memory', () => {
   return { sender: bus, receiver: bus, close: async () => undefined };
 });
 
-eventBusContract('redis (two instances on one server)', () => {
-  const url = testRedisUrl();
-  const publishers = [testRedis(), testRedis()];
-  const buses = publishers.map((publisher) => new RedisEventBus(publisher, createSubscriberClient(url)));
+/** Two service instances, each with its own publishing and subscribing connection: one sends, the other hears. */
+function twoInstances(publisher: () => RedisConnection, subscriber: () => RedisConnection) {
+  const publishers = [publisher(), publisher()];
+  const buses = publishers.map((p) => new RedisEventBus(p, subscriber()));
   return {
     sender: buses[0]!,
     receiver: buses[1]!,
     close: async () => {
       await Promise.all(buses.map((bus) => bus.close()));
-      await Promise.all(publishers.map((publisher) => publisher.quit()));
+      await Promise.all(publishers.map((p) => p.quit()));
     },
   };
-});
+}
 
-eventBusContract('redis cluster (two instances on a three-master cluster)', () => {
-  const nodes = testRedisClusterNodes();
-  const publishers = [testRedisCluster(), testRedisCluster()];
-  const buses = publishers.map((publisher) => new RedisEventBus(publisher, createClusterSubscriberClient(nodes)));
-  return {
-    sender: buses[0]!,
-    receiver: buses[1]!,
-    close: async () => {
-      await Promise.all(buses.map((bus) => bus.close()));
-      await Promise.all(publishers.map((publisher) => publisher.quit()));
-    },
-  };
-});
+eventBusContract('redis (two instances on one server)', () => twoInstances(testRedis, () => createSubscriberClient(testRedisUrl())));
+
+eventBusContract('redis cluster (two instances on a three-master cluster)', () =>
+  twoInstances(testRedisCluster, () => createClusterSubscriberClient(testRedisClusterNodes())),
+);
 
 describe('EventBus on a Redis Cluster', () => {
   it('a subscriber hears what is published on every master, whichever node it subscribed on', async () => {
