@@ -1,5 +1,6 @@
-// Builds the Koa app: logging, metrics, errors, security headers, our routes, then the OIDC provider.
-import Koa from 'koa';
+// Builds the one Koa app (the provider's): logging, metrics, host check, then our pages and APIs, then the provider's routes.
+import type Koa from 'koa';
+import compose from 'koa-compose';
 import serve from 'koa-static';
 import type { Container } from './container.js';
 import { ROOT_DIR } from './container.js';
@@ -49,9 +50,9 @@ export interface BuiltApp {
 }
 
 export function buildApp(c: Container): BuiltApp {
-  const app = new Koa();
-  app.keys = c.keys.cookieKeys;
-  app.proxy = c.config.trustProxy;
+  // One Koa application, the provider's (oidc-provider's Provider is a Koa app): our middleware runs in the provider's
+  // own request context. Its cookie keys and proxy setting are ours (src/composition/provider.ts).
+  const app: Koa = c.provider;
   const readiness = new Readiness();
   app.on('error', appErrorLogger(c.logger));
 
@@ -59,30 +60,22 @@ export function buildApp(c: Container): BuiltApp {
   app.use(closeConnectionsWhenDraining(readiness));
   app.use(httpMetrics(c.metrics));
   app.use(canonicalHost({ issuer: c.config.issuer, trustProxy: c.config.trustProxy }));
-  // The provider's JSON endpoints (relying parties' back ends) need none of our page middleware.
-  outageAsUnavailable(c.provider);
-  const oidc = c.provider.callback();
-  const providerApi = new Set([
-    ...['token', 'introspection', 'revocation', 'userinfo', 'jwks'].map((r) => c.provider.pathFor(r)),
-    '/.well-known/openid-configuration',
-  ]);
-  // Discovery and keys change only with a deployment or a key rotation: caches may keep them 5 minutes (a relying
-  // party that meets an unknown kid fetches the JWKS again anyway). The host check above keeps a cache from ever
-  // holding another host's variant.
-  const cacheable = new Set(['/.well-known/openid-configuration', c.provider.pathFor('jwks')]);
-  app.use(async function providerApiFirst(ctx, next) {
-    if (!providerApi.has(ctx.path)) return next();
-    if (cacheable.has(ctx.path)) ctx.res.setHeader('Cache-Control', 'public, max-age=300');
-    ctx.respond = false;
-    await oidc(ctx.req, ctx.res);
-  });
-  app.use(securityHeaders());
-  app.use(language());
-  app.use(errorHandler({ render: c.render, log: c.logger }));
-  app.use(jsonApiHead());
+
+  // Everything else runs only for pages and our own APIs; the provider's JSON endpoints (relying parties' back ends)
+  // go straight to the provider's router.
+  const pageMiddleware: Koa.Middleware[] = [];
+  const page = {
+    use<S = Koa.DefaultState, C = Koa.DefaultContext>(middleware: Koa.Middleware<S, C>): void {
+      pageMiddleware.push(middleware as unknown as Koa.Middleware);
+    },
+  };
+  page.use(securityHeaders());
+  page.use(language());
+  page.use(errorHandler({ render: c.render, log: c.logger }));
+  page.use(jsonApiHead());
 
   const staticFiles = serve(`${ROOT_DIR}public`, { maxage: 3600_000, gzip: false, brotli: false });
-  app.use(async function publicFiles(ctx, next) {
+  page.use(async function publicFiles(ctx, next) {
     if (!ctx.path.startsWith('/public/')) return next();
     const original = ctx.path;
     ctx.path = original.slice('/public'.length);
@@ -92,7 +85,7 @@ export function buildApp(c: Container): BuiltApp {
   });
 
   const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness, log: c.logger });
-  app.use(health.routes());
+  page.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
   const pages = buildPageSettings(c.config);
@@ -123,33 +116,33 @@ export function buildApp(c: Container): BuiltApp {
     waiting: pages.waiting,
   };
   const interactions = interactionRoutes(interactionDeps, forms, loginMobileStep({ mobileChange: c.broker.mobileChange, render: c.render, interaction: interactionDeps }, forms));
-  app.use(interactions.routes());
-  app.use(interactions.allowedMethods());
+  page.use(interactions.routes());
+  page.use(interactions.allowedMethods());
 
   const ident = identRoutes(
     { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: c.config.enrolmentCodeDigits, answers: c.deviceAnswers },
     [noCache(), body()],
   );
-  app.use(ident.routes());
-  app.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
+  page.use(ident.routes());
+  page.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
   const mobile = mobileRoutes({
     provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange,
     employeeMayChangeMobile: async (employee) => (await brokerContext(employee, c.broker.stores.rights)).rights.has('mobile'),
   }, [noCache(), body()]);
-  app.use(mobile.routes());
-  app.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
+  page.use(mobile.routes());
+  page.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
   if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
   const statement = statementRoutes({
     provider: c.provider, accounts: c.accounts, statements: c.statements,
     maySeeCosts: async (account) => (await brokerContext(account, c.broker.stores.rights)).rights.has('costs'),
   });
-  app.use(statement.routes());
+  page.use(statement.routes());
   if (c.broker.mailSink && c.config.nodeEnv !== 'production') app.use(devMailRoutes(c.broker.mailSink, c.render).routes());
-  app.use(mobileConfirmRoutes({ mobileChange: c.broker.mobileChange, render: c.render }, forms).routes());
+  page.use(mobileConfirmRoutes({ mobileChange: c.broker.mobileChange, render: c.render }, forms).routes());
 
   if (c.config.nodeEnv === 'development') {
     const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random, ...(c.config.seedAccountsFile ? { seedAccountsFile: c.config.seedAccountsFile } : {}) });
-    app.use(demo.routes());
+    page.use(demo.routes());
   }
 
   const account = accountRoutes(
@@ -169,15 +162,15 @@ export function buildApp(c: Container): BuiltApp {
     },
     forms,
   );
-  app.use(account.routes());
+  page.use(account.routes());
   const broker = brokerRoutes(
     { intervals: c.intervals, area: c.broker },
     bearerAuth({ provider: c.provider, accounts: c.accounts, roles: [...BROKER_AREA_ROLES], scope: BROKER_API_SCOPE }),
     [noCache(), body()],
   );
-  app.use(broker.routes());
+  page.use(broker.routes());
   // Every router under /ident/api or /api/broker belongs in this list (405 with Allow instead of 404).
-  app.use(jsonApiFallback([ident, broker, mobile, statement]));
+  page.use(jsonApiFallback([ident, broker, mobile, statement]));
   const brokerPages = brokerPageRoutes(
     {
       issuer: c.config.issuer,
@@ -195,16 +188,29 @@ export function buildApp(c: Container): BuiltApp {
     // Templates are longer than other forms: 64 kB bodies here.
     [noCache(), body({ limit: '64kb' }), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })],
   );
-  app.use(brokerPages.routes());
+  page.use(brokerPages.routes());
 
   const isProviderPath = providerPaths(c.provider);
-  app.use(async function notFound(ctx, next) {
+  page.use(async function notFound(ctx, next) {
     if (!isProviderPath(ctx.path)) throw new AppError('error.notFound', 404);
-    await next();
+    await next(); // the provider's pages (authorization, end session, …)
   });
-  app.use(async function oidcProvider(ctx) {
-    ctx.respond = false;
-    await oidc(ctx.req, ctx.res);
+
+  const providerApi = new Set([
+    ...['token', 'introspection', 'revocation', 'userinfo', 'jwks'].map((r) => c.provider.pathFor(r)),
+    '/.well-known/openid-configuration',
+  ]);
+  // Discovery and keys change only with a deployment or a key rotation: caches may keep them 5 minutes (a relying
+  // party that meets an unknown kid fetches the JWKS again anyway). The host check above keeps a cache from ever
+  // holding another host's variant.
+  const cacheable = new Set(['/.well-known/openid-configuration', c.provider.pathFor('jwks')]);
+  const pageStack = compose(pageMiddleware);
+  app.use(function providerApiFirst(ctx, next) {
+    if (!providerApi.has(ctx.path)) return pageStack(ctx, next);
+    if (cacheable.has(ctx.path)) ctx.set('Cache-Control', 'public, max-age=300');
+    return next();
   });
+  // Last before the provider's router: a store outage in its endpoints answers 503.
+  outageAsUnavailable(c.provider);
   return { app, readiness };
 }

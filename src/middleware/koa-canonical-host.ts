@@ -32,7 +32,8 @@ export function canonicalHost(opts: { issuer: string; trustProxy: boolean; exemp
   const issuerProtocol = issuer.protocol.slice(0, -1);
   const exempt = opts.exempt ?? HOST_EXEMPT_PATHS;
 
-  return async function canonicalHost(ctx, next) {
+  // Not async (it runs on every request): it answers a wrong host itself, else hands the request on unchanged.
+  return function canonicalHost(ctx, next) {
     if (exempt.has(ctx.path)) return next();
     // Koa's ctx.host and ctx.protocol honour X-Forwarded-Host/-Proto only with TRUST_PROXY, like the provider.
     const host = normaliseHost(ctx.host, `${ctx.protocol}:`);
@@ -47,7 +48,7 @@ export function canonicalHost(opts: { issuer: string; trustProxy: boolean; exemp
         ctx.type = 'text/plain; charset=utf-8';
         ctx.body = message;
       }
-      return;
+      return Promise.resolve();
     }
     // Same host name, maybe another port: pin what the provider (and everything after) reads to the issuer.
     ctx.req.headers.host = issuer.host;
@@ -55,6 +56,6 @@ export function canonicalHost(opts: { issuer: string; trustProxy: boolean; exemp
       ctx.req.headers['x-forwarded-host'] = issuer.host;
       ctx.req.headers['x-forwarded-proto'] = issuerProtocol;
     }
-    await next();
+    return next();
   };
 }

@@ -3,8 +3,9 @@ import type { Middleware } from 'koa';
 import type { DrainSignal } from '../routes/health.js';
 
 export function closeConnectionsWhenDraining(signal: DrainSignal): Middleware {
-  return async function closeConnectionsWhenDraining(ctx, next) {
+  // Not async: it runs on every request, and an async wrapper would only add promises.
+  return function closeConnectionsWhenDraining(ctx, next) {
     if (signal.draining) ctx.set('Connection', 'close');
-    await next();
+    return next();
   };
 }
