@@ -61,21 +61,18 @@ export function buildApp(c: Container): BuiltApp {
   app.use(httpMetrics(c.metrics));
   app.use(canonicalHost({ issuer: c.config.issuer, trustProxy: c.config.trustProxy }));
 
-  // Everything else runs only for pages and our own APIs; the provider's JSON endpoints (relying parties' back ends)
-  // go straight to the provider's router.
-  const pageMiddleware: Koa.Middleware[] = [];
-  const page = {
+  // Our own routes (pages, the device API, the broker API, …), in order.
+  const ourMiddleware: Koa.Middleware[] = [];
+  const ours = {
     use<S = Koa.DefaultState, C = Koa.DefaultContext>(middleware: Koa.Middleware<S, C>): void {
-      pageMiddleware.push(middleware as unknown as Koa.Middleware);
+      ourMiddleware.push(middleware as unknown as Koa.Middleware);
     },
   };
-  page.use(securityHeaders());
-  page.use(language());
-  page.use(errorHandler({ render: c.render, log: c.logger }));
-  page.use(jsonApiHead());
+  // Every page, ours and the provider's (authorization, end session): headers, language, error pages.
+  const pageEdge = compose<Koa.ParameterizedContext>([securityHeaders(), language(), errorHandler({ render: c.render, log: c.logger }), jsonApiHead()]);
 
   const staticFiles = serve(`${ROOT_DIR}public`, { maxage: 3600_000, gzip: false, brotli: false });
-  page.use(async function publicFiles(ctx, next) {
+  ours.use(async function publicFiles(ctx, next) {
     if (!ctx.path.startsWith('/public/')) return next();
     const original = ctx.path;
     ctx.path = original.slice('/public'.length);
@@ -85,7 +82,7 @@ export function buildApp(c: Container): BuiltApp {
   });
 
   const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness, log: c.logger });
-  page.use(health.routes());
+  ours.use(health.routes());
 
   const forms = [noCache(), body(), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })];
   const pages = buildPageSettings(c.config);
@@ -116,33 +113,33 @@ export function buildApp(c: Container): BuiltApp {
     waiting: pages.waiting,
   };
   const interactions = interactionRoutes(interactionDeps, forms, loginMobileStep({ mobileChange: c.broker.mobileChange, render: c.render, interaction: interactionDeps }, forms));
-  page.use(interactions.routes());
-  page.use(interactions.allowedMethods());
+  ours.use(interactions.routes());
+  ours.use(interactions.allowedMethods());
 
   const ident = identRoutes(
     { enrolment: c.enrolment, approvals: c.approvals, deviceAuth: c.deviceAuth, devices: c.deviceService, accounts: c.accounts, codeDigits: c.config.enrolmentCodeDigits, answers: c.deviceAnswers },
     [noCache(), body()],
   );
-  page.use(ident.routes());
-  page.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
+  ours.use(ident.routes());
+  ours.use(passwordRoutes({ passwords: c.passwordSetup.passwords, accounts: c.accounts, render: c.render, minLength: c.config.passwordMinLength, flowTtlMs: c.passwordSetup.flowTtlMs }, forms).routes());
   const mobile = mobileRoutes({
     provider: c.provider, accounts: c.accounts, mobileChange: c.passwordSetup.mobileChange,
     employeeMayChangeMobile: async (employee) => (await brokerContext(employee, c.broker.stores.rights)).rights.has('mobile'),
   }, [noCache(), body()]);
-  page.use(mobile.routes());
-  page.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
-  if (c.smsSink && c.config.nodeEnv !== 'production') app.use(devSmsRoutes(c.smsSink, c.render).routes());
+  ours.use(mobile.routes());
+  ours.use(webAppRoutes({ rootDir: ROOT_DIR, vapidPublicKey: c.keys.vapid.publicKey, cache: c.config.nodeEnv === 'production' }).routes());
+  if (c.smsSink && c.config.nodeEnv !== 'production') ours.use(devSmsRoutes(c.smsSink, c.render).routes());
   const statement = statementRoutes({
     provider: c.provider, accounts: c.accounts, statements: c.statements,
     maySeeCosts: async (account) => (await brokerContext(account, c.broker.stores.rights)).rights.has('costs'),
   });
-  page.use(statement.routes());
-  if (c.broker.mailSink && c.config.nodeEnv !== 'production') app.use(devMailRoutes(c.broker.mailSink, c.render).routes());
-  page.use(mobileConfirmRoutes({ mobileChange: c.broker.mobileChange, render: c.render }, forms).routes());
+  ours.use(statement.routes());
+  if (c.broker.mailSink && c.config.nodeEnv !== 'production') ours.use(devMailRoutes(c.broker.mailSink, c.render).routes());
+  ours.use(mobileConfirmRoutes({ mobileChange: c.broker.mobileChange, render: c.render }, forms).routes());
 
   if (c.config.nodeEnv === 'development') {
     const demo = demoRoutes({ issuer: c.config.issuer, clients: c.clients, render: c.render, random: c.random, ...(c.config.seedAccountsFile ? { seedAccountsFile: c.config.seedAccountsFile } : {}) });
-    page.use(demo.routes());
+    ours.use(demo.routes());
   }
 
   const account = accountRoutes(
@@ -162,15 +159,15 @@ export function buildApp(c: Container): BuiltApp {
     },
     forms,
   );
-  page.use(account.routes());
+  ours.use(account.routes());
   const broker = brokerRoutes(
     { intervals: c.intervals, area: c.broker },
     bearerAuth({ provider: c.provider, accounts: c.accounts, roles: [...BROKER_AREA_ROLES], scope: BROKER_API_SCOPE }),
     [noCache(), body()],
   );
-  page.use(broker.routes());
+  ours.use(broker.routes());
   // Every router under /ident/api or /api/broker belongs in this list (405 with Allow instead of 404).
-  page.use(jsonApiFallback([ident, broker, mobile, statement]));
+  ours.use(jsonApiFallback([ident, broker, mobile, statement]));
   const brokerPages = brokerPageRoutes(
     {
       issuer: c.config.issuer,
@@ -188,12 +185,10 @@ export function buildApp(c: Container): BuiltApp {
     // Templates are longer than other forms: 64 kB bodies here.
     [noCache(), body({ limit: '64kb' }), csrf({ secret: c.keys.cookieKeys[0]!, random: c.random })],
   );
-  page.use(brokerPages.routes());
+  ours.use(brokerPages.routes());
 
-  const isProviderPath = providerPaths(c.provider);
-  page.use(async function notFound(ctx, next) {
-    if (!isProviderPath(ctx.path)) throw new AppError('error.notFound', 404);
-    await next(); // the provider's pages (authorization, end session, …)
+  ours.use(function notFound() {
+    throw new AppError('error.notFound', 404);
   });
 
   const providerApi = new Set([
@@ -204,11 +199,16 @@ export function buildApp(c: Container): BuiltApp {
   // party that meets an unknown kid fetches the JWKS again anyway). The host check above keeps a cache from ever
   // holding another host's variant.
   const cacheable = new Set(['/.well-known/openid-configuration', c.provider.pathFor('jwks')]);
-  const pageStack = compose(pageMiddleware);
-  app.use(function providerApiFirst(ctx, next) {
-    if (!providerApi.has(ctx.path)) return pageStack(ctx, next);
-    if (cacheable.has(ctx.path)) ctx.set('Cache-Control', 'public, max-age=300');
-    return next();
+  // The provider's pages skip our routes (no route of ours lies under a provider path), its JSON endpoints skip our
+  // page middleware too; everything else is ours, down to "not found".
+  const isProviderPath = providerPaths(c.provider);
+  const ourPages = compose([pageEdge, ...ourMiddleware]);
+  app.use(function routeByOwner(ctx, next) {
+    if (providerApi.has(ctx.path)) {
+      if (cacheable.has(ctx.path)) ctx.set('Cache-Control', 'public, max-age=300');
+      return next();
+    }
+    return isProviderPath(ctx.path) ? pageEdge(ctx, next) : ourPages(ctx, next);
   });
   // Last before the provider's router: a store outage in its endpoints answers 503.
   outageAsUnavailable(c.provider);
