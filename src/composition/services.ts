@@ -1,5 +1,6 @@
 // Composition, login services: password check and limits, approvals, devices, enrolment, codes, remembered browsers,
 // each built as a literal of settings from the config.
+import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.js';
 import type { AccountSessionEnder } from '../domain/account-session-ender.js';
 import { ApprovalService } from '../services/approval-service.js';
@@ -75,7 +76,7 @@ export function buildLoginServices(config: Config, p: Parts): LoginServices {
   const { kv, bus, accounts, devices, audit } = p.stores;
   const { sms, push, pushEndpoints } = p.channels;
   const { clock, random, logger, metrics, sessions } = p;
-  const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
+  const hasher = argon2Hasher({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost, concurrency: config.argon2Concurrency || availableParallelism() });
   const limiter = new FailureLimiter(kv, clock, REDIS_KEYS.limits.prefix);
   const failures = { windowMs: config.loginFailureWindowSeconds * 1000, lockMs: config.loginLockoutSeconds * 1000 };
   const login = new LoginService({

@@ -53,6 +53,7 @@ export const CONFIG_KEYS = {
   loginLockoutSeconds: key({ env: 'LOGIN_LOCKOUT_SECONDS', schema: int(1, 86400), default: '900', doc: 'How long a locked account or IP must wait; a correct password during the lockout does not log in.' }),
   argon2MemoryKib: key({ env: 'ARGON2_MEMORY_KIB', schema: int(19456, 4194304), default: '19456', doc: 'argon2id memory cost in KiB (OWASP minimum 19456 with t=2, p=1).' }),
   argon2TimeCost: key({ env: 'ARGON2_TIME_COST', schema: int(2, 100), default: '2', doc: 'argon2id iterations.' }),
+  argon2Concurrency: key({ env: 'ARGON2_CONCURRENCY', schema: int(0, 256), default: '0', doc: 'At most this many argon2id hashes or verifications at once; the rest wait their turn (0 = one per CPU core). More at once than cores makes each one cost more CPU (they evict each other from the cache) and holds up the other work of libuv\'s thread pool (token signatures).' }),
   interactionTtlSeconds: key({ env: 'INTERACTION_TTL_SECONDS', schema: int(60, 3600), default: '600', doc: 'How long a hosted login may take from the relying party redirect to the finish.' }),
   sessionTtlSeconds: key({ env: 'SESSION_TTL_SECONDS', schema: int(60, 2592000), default: '28800', doc: 'Lifetime of the IdP session (single sign-on across the relying parties).' }),
   refreshTokenTtlSeconds: key({ env: 'REFRESH_TOKEN_TTL_SECONDS', schema: int(60, 31536000), default: '2592000', doc: 'Lifetime of a refresh token of the app (rotated on every use).' }),
