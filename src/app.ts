@@ -72,14 +72,17 @@ export function buildApp(c: Container): BuiltApp {
   const pageEdge = compose<Koa.ParameterizedContext>([securityHeaders(), language(), errorHandler({ render: c.render, log: c.logger }), jsonApiHead()]);
 
   const staticFiles = serve(`${ROOT_DIR}public`, { maxage: 3600_000, gzip: false, brotli: false });
-  ours.use(async function publicFiles(ctx, next) {
+  ours.use(function publicFiles(ctx, next) {
     if (!ctx.path.startsWith('/public/')) return next();
+    return servePublic(ctx);
+  });
+  async function servePublic(ctx: Koa.Context): Promise<void> {
     const original = ctx.path;
     ctx.path = original.slice('/public'.length);
     await staticFiles(ctx, async () => {});
     ctx.path = original;
     if (ctx.body === undefined) ctx.status = 404;
-  });
+  }
 
   const health = healthRoutes({ checks: c.readinessChecks, metrics: c.metrics, readiness, log: c.logger });
   ours.use(health.routes());

@@ -24,11 +24,12 @@ function hasBody(ctx: Context): boolean {
  * (so a cross-site HTML form can never post to an API either).
  */
 export function jsonApiHead(prefixes: readonly string[] = JSON_API_PREFIXES): Middleware {
-  return async function jsonApiHead(ctx, next) {
+  // Not async (it runs on every page request); a refusal is a rejected promise, as from an async function.
+  return function jsonApiHead(ctx, next) {
     if (!isJsonApiPath(ctx.path, prefixes)) return next();
     ctx.set('Cache-Control', 'no-store');
-    if (BODY_METHODS.has(ctx.method) && hasBody(ctx) && !ctx.is('application/json')) throw new AppError('api.unsupportedMediaType', 415);
-    await next();
+    if (BODY_METHODS.has(ctx.method) && hasBody(ctx) && !ctx.is('application/json')) return Promise.reject(new AppError('api.unsupportedMediaType', 415));
+    return next();
   };
 }
 

@@ -9,7 +9,8 @@ export const LANGUAGE_COOKIE = 'fi_lang';
 export const UI_LOCALES_COOKIE = 'fi_ui_lang';
 
 export function language(): Middleware {
-  return async function language(ctx, next) {
+  // Not async: it runs on every page request, and an async wrapper would only add promises.
+  return function language(ctx, next) {
     const lang = pickLanguage({ query: ctx.query.lang, uiLocales: ctx.cookies.get(UI_LOCALES_COOKIE), cookie: ctx.cookies.get(LANGUAGE_COOKIE), acceptLanguage: ctx.get('accept-language') });
     if (ctx.query.lang === lang) {
       ctx.cookies.set(LANGUAGE_COOKIE, lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000, signed: false, secure: ctx.secure });
@@ -33,6 +34,6 @@ export function language(): Middleware {
       },
     };
     ctx.state.page = page;
-    await next();
+    return next();
   };
 }

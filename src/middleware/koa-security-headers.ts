@@ -16,7 +16,8 @@ const CSP = [
 ].join('; ');
 
 export function securityHeaders(): Middleware {
-  return async function securityHeaders(ctx, next) {
+  // Not async: it runs on every page request, and an async wrapper would only add promises.
+  return function securityHeaders(ctx, next) {
     ctx.set('Content-Security-Policy', CSP);
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('X-Content-Type-Options', 'nosniff');
@@ -24,6 +25,6 @@ export function securityHeaders(): Middleware {
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    await next();
+    return next();
   };
 }
