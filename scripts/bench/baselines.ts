@@ -36,6 +36,27 @@ export async function argon2Window(stored: string, seconds: number): Promise<Loa
   return { count: n, errors: 0, wallSeconds: round(wall, 2), perSecond: round(n / wall), serverCores: round(cores, 3), perCore: round(perCoreOf(n / wall, cores, 1)), driverCores: 0, p50Ms: NaN, p99Ms: NaN };
 }
 
+/**
+ * CPU milliseconds per argon2id verification of `stored` with `atOnce` verifications running at a time, over a window
+ * of `ms` (this process; `BENCH_ONLY=argon2`). On a 2-core machine four at once cost each about a quarter more than one
+ * at a time (they evict each other from the cache): why the IdP runs at most one per core (ARGON2_CONCURRENCY).
+ */
+export async function argon2CpuMsAtOnce(stored: string, atOnce: number, ms: number): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: atOnce }, async () => {
+      while (performance.now() - t0 < ms) {
+        if (!(await verify(stored, BENCH_PASSWORD))) throw new Error('argon2 verify failed');
+        n++;
+      }
+    }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1000 / n;
+}
+
 /** The argon2id hash of the bench password that `argon2Window` verifies. */
 export const benchHash = (params: { memoryCost: number; timeCost: number }) => hash(BENCH_PASSWORD, { ...params, parallelism: 1 });
 

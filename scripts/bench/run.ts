@@ -4,11 +4,12 @@
 // Options (environment): BENCH_CONCURRENCY (default 16 virtual users), BENCH_QUICK=1 (small counts, for a smoke
 // run), BENCH_GUARD=1 (the CI guard: only the ratios of issue 15, scripts/bench/guard.ts), BENCH_CPU_PROF=1 (the IdP
 // child runs with --cpu-prof; profiles land in bench-results/cpu-prof/), BENCH_SSE_PAGES (default 5000, scenario 5),
-// BENCH_ONLY=broker (only scenario 6), BENCH_ONLY=trips (every Redis command of one login, by step and trip), BENCH_CLUSTER=1 (only the cost of a Redis Cluster against one Redis:
+// BENCH_ONLY=broker (only scenario 6), BENCH_ONLY=trips (every Redis command of one login, by step and trip), BENCH_ONLY=argon2 (CPU per verification, 1/2/4 at once), BENCH_CLUSTER=1 (only the cost of a Redis Cluster against one Redis:
 // scripts/bench/cluster.ts).
 import os from 'node:os';
 import { join } from 'node:path';
-import { loginBound, machine } from './baselines.js';
+import { argon2CpuMsAtOnce, benchHash, loginBound, machine } from './baselines.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { benchBrokerList, brokerListRow } from './broker-list.js';
 import { runClusterComparison } from './cluster.js';
 import { runGuard } from './guard.js';
@@ -22,6 +23,7 @@ import { CPUS, log, startWorld } from './setup.js';
 import { loginRows, ratios } from './targets.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const round2 = (n: number) => round(n, 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SSE_PAGES = Number(process.env.BENCH_SSE_PAGES ?? (QUICK ? 300 : 5000));
 const WAITING_AT_ONCE = QUICK ? 50 : 200;
@@ -33,6 +35,15 @@ async function main(): Promise<void> {
     const r = await benchBrokerList({ requests: QUICK ? 100 : 300 });
     process.stdout.write(`\n${formatTable([brokerListRow(r)])}\n\n`);
     log(`wrote ${writeJson(join(REPO_ROOT, 'bench-results'), { machine: machine(), scenario6: r })}`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'argon2') {
+    // CPU per argon2id verification with 1, 2 and 4 running at once, in alternating windows (six rounds).
+    const config = loadConfig({});
+    const stored = await benchHash({ memoryCost: config.argon2MemoryKib, timeCost: config.argon2TimeCost });
+    const perAtOnce: Record<number, number[]> = { 1: [], 2: [], 4: [] };
+    for (let round = 0; round < 6; round++) for (const atOnce of [1, 2, 4]) perAtOnce[atOnce]!.push(round2(await argon2CpuMsAtOnce(stored, atOnce, 1500)));
+    for (const [atOnce, ms] of Object.entries(perAtOnce)) process.stdout.write(`argon2id verify, ${atOnce} at once: ${ms.join(' ')} ms CPU each\n`);
     return;
   }
   if (process.env.BENCH_ONLY === 'trips') {
