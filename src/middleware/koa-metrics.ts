@@ -56,22 +56,20 @@ export function routeLabel(matched: unknown, path: string, status: number): stri
 }
 
 export function httpMetrics(metrics: Metrics): Middleware {
-  // Not async: it wraps every request, so it adds one promise reaction, no more.
-  return function httpMetrics(ctx, next) {
-    const started = performance.now();
-    const finished = (failure: unknown) => {
+  return async function httpMetrics(ctx, next) {
+    const started = process.hrtime.bigint();
+    let failure: unknown;
+    try {
+      await next();
+    } catch (err) {
+      failure = err ?? new Error('non-error thrown');
+      throw err;
+    } finally {
       const status = finalStatus(ctx, failure);
-      const seconds = (performance.now() - started) / 1000;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const method = KNOWN_METHODS.has(ctx.method) ? ctx.method : 'OTHER';
       const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
       metrics.observeHttp(method, routeLabel(matched, ctx.path, status), status, seconds);
-    };
-    return next().then(
-      () => finished(undefined),
-      (err: unknown) => {
-        finished(err ?? new Error('non-error thrown'));
-        throw err;
-      },
-    );
+    }
   };
 }

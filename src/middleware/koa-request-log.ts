@@ -36,9 +36,8 @@ export function finalStatus(ctx: Context, err: unknown): number {
 
 export function requestLog(logger: Logger, opts: { newId?: () => string } = {}): Middleware {
   const newId = opts.newId ?? randomUUID;
-  // Not async, and timed with performance.now(): it wraps every request, so it adds one promise reaction, no more.
-  return function requestLog(ctx, next) {
-    const started = performance.now();
+  return async function requestLog(ctx, next) {
+    const started = process.hrtime.bigint();
     const requestId = requestIdFrom(ctx.get('x-request-id') || undefined, newId);
     // The child logger (pino redacts its bindings) is made only when something logs: most requests log nothing.
     let child: Logger | undefined;
@@ -47,20 +46,19 @@ export function requestLog(logger: Logger, opts: { newId?: () => string } = {}):
     Object.defineProperty(ctx.state, 'log', { get: log, enumerable: true, configurable: true });
     ctx.set('X-Request-Id', requestId);
 
-    const finished = (failure: unknown) => {
+    let failure: unknown;
+    try {
+      await next();
+    } catch (err) {
+      failure = err ?? new Error('non-error thrown');
+      throw err;
+    } finally {
       const status = finalStatus(ctx, failure);
-      const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
       // ctx.path never contains the query string, which may carry codes, tokens or login hints.
       const line = { method: ctx.method, path: ctx.path.slice(0, MAX_LOGGED_PATH), status, durationMs };
       const level = status >= 500 ? 'warn' : PROBE_PATHS.has(ctx.path) && status < 400 ? 'debug' : 'info';
       if (logger.isLevelEnabled(level)) log()[level](line, 'request');
-    };
-    return next().then(
-      () => finished(undefined),
-      (err: unknown) => {
-        finished(err ?? new Error('non-error thrown'));
-        throw err;
-      },
-    );
+    }
   };
 }
