@@ -51,14 +51,18 @@ export class LoginService {
    * Checks the password against every account the id can mean. Each check first takes a slot per login id,
    * account and IP (FailureLimiter.begin): a burst can never get more checks past the limits than they allow,
    * and a success forgives only failures already finished, not guesses still in flight.
+   * `whileVerifying(account)`: called once when the login id names exactly one account with a password, before the
+   * limits are checked and the password verified, so the caller can start the reads it will need if the password is
+   * right (they travel with the limiter's step; their answers must wait for this result).
    */
-  async authenticate(loginId: string, password: string, ip: string): Promise<LoginResult> {
+  async authenticate(loginId: string, password: string, ip: string, opts: { whileVerifying?(account: Account): void } = {}): Promise<LoginResult> {
     const { limiter, hasher, perAccount, perIp } = this.deps;
     const idSubject = `id:${digest(normaliseLoginId(loginId))}`;
     const ipSubject = `ip:${ip}`;
     const candidates = await this.candidates(loginId);
     const accountSubjects = candidates.map((a) => `acct:${a.id}`);
 
+    if (candidates.length === 1 && candidates[0]!.passwordHash) opts.whileVerifying?.(candidates[0]!);
     const attempt = await limiter.begin([
       { subject: ipSubject, policy: perIp },
       { subject: idSubject, policy: perAccount },

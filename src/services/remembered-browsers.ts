@@ -46,22 +46,45 @@ export class RememberedBrowserService {
    * "not remembered" (fail closed: the second factor is asked) and is logged.
    */
   async check(accountId: string, token: string | undefined, intervalDays: number): Promise<boolean> {
-    if (!token || intervalDays <= 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
+    return this.honour(accountId, await this.read(accountId, token, intervalDays), intervalDays);
+  }
+
+  /**
+   * The first half of `check`, which may run early (while the password is verified): the stored record of this token,
+   * or null (no or malformed token, no interval, none stored, or a store failure: logged, and then not remembered).
+   * It decides nothing; `honour` does.
+   */
+  async read(accountId: string, token: string | undefined, intervalDays: number): Promise<RememberedBrowser | null> {
+    if (!token || intervalDays <= 0 || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
     try {
-      const id = hashToken(token);
-      const raw = await this.deps.kv.get(this.key(accountId, id));
-      if (!raw) return false;
-      const record = JSON.parse(raw) as RememberedBrowser;
-      const now = this.deps.clock.now();
-      const limit = Math.min(record.expiresAt, record.createdAt + intervalDays * DAY);
-      if (record.accountId !== accountId || now >= limit) return false;
-      record.lastUsedAt = now;
-      // SET XX: a record ended meanwhile (new password, removed device) is never brought back, and then not honoured.
-      return await this.deps.kv.setIfPresent(this.key(accountId, id), JSON.stringify(record), limit - now);
+      const raw = await this.deps.kv.get(this.key(accountId, hashToken(token)));
+      return raw ? (JSON.parse(raw) as RememberedBrowser) : null;
     } catch (err) {
-      this.deps.log?.warn({ err: (err as Error)?.message, accountId }, 'remembered browser not checked; asking for the second factor');
+      this.warnNotChecked(err, accountId);
+      return null;
+    }
+  }
+
+  /**
+   * The second half of `check`: true when `record` (from `read`) belongs to this account and is within its current
+   * interval, and its use could be recorded (lastUsedAt) by SET XX, which decides — a record ended since it was read
+   * (new password, removed device, "not me") is never brought back, and then not honoured.
+   */
+  async honour(accountId: string, record: RememberedBrowser | null, intervalDays: number): Promise<boolean> {
+    if (!record || intervalDays <= 0) return false;
+    const now = this.deps.clock.now();
+    const limit = Math.min(record.expiresAt, record.createdAt + intervalDays * DAY);
+    if (record.accountId !== accountId || now >= limit) return false;
+    try {
+      return await this.deps.kv.setIfPresent(this.key(accountId, record.id), JSON.stringify({ ...record, lastUsedAt: now }), limit - now);
+    } catch (err) {
+      this.warnNotChecked(err, accountId);
       return false;
     }
+  }
+
+  private warnNotChecked(err: unknown, accountId: string): void {
+    this.deps.log?.warn({ err: (err as Error)?.message, accountId }, 'remembered browser not checked; asking for the second factor');
   }
 
   async list(accountId: string, intervalDays: number): Promise<RememberedBrowser[]> {

@@ -15,7 +15,7 @@ import { account, approvalWorld, newDevice } from './world.js';
 
 const ACR = { password: 'urn:financeident:acr:pwd', twoFactor: 'urn:financeident:acr:2fa' };
 
-function flowWorld(opts: { mobileChangePending?: boolean } = {}) {
+function flowWorld(opts: { mobileChangePending?: boolean; mobileChangeFails?: boolean } = {}) {
   const w = approvalWorld();
   const pending = new PendingLoginStore(w.kv, 10 * MINUTE);
   const sink = new MemorySmsSink(w.clock, cryptoRandom);
@@ -32,7 +32,10 @@ function flowWorld(opts: { mobileChangePending?: boolean } = {}) {
     acr: ACR,
     smsAllowed: (a) => a.twoFactorMethod === 'sms',
     clientName: async () => 'FinanceCloud',
-    mobileChangePending: async () => opts.mobileChangePending ?? false,
+    mobileChangePending: async () => {
+      if (opts.mobileChangeFails) throw new Error('store down');
+      return opts.mobileChangePending ?? false;
+    },
   });
   let n = 0;
   const login = (extra: Partial<PendingLogin> = {}): PendingLogin => ({ uid: `uid_${++n}`, accountId: 'acc_unit', clientId: 'financecloud', passwordAt: w.clock.now(), freshSecondFactor: false, ...extra });
@@ -203,5 +206,59 @@ describe('the SMS factor', () => {
     expect(w.factors.sms.available(account({ twoFactorMethod: 'sms' }))).toBe(true);
     expect(w.factors.sms.available(account({ twoFactorMethod: 'sms', mobile: null }))).toBe(false);
     expect(w.factors.sms.available(account({ twoFactorMethod: 'app' }))).toBe(false);
+  });
+});
+
+describe('the reads after the password, started while it is verified (lookAhead)', () => {
+  it('a remembered browser looked ahead finishes the login as without the look-ahead', async () => {
+    const w = flowWorld();
+    const token = await w.rememberedBrowsers.remember('acc_unit', 7, 'Firefox');
+    const ahead = w.flow.lookAhead(account(), token, false);
+    const next = await w.flow.afterPassword(w.login(), account(), token, ahead);
+    expect(next).toEqual({ step: 'done', proof: { method: 'remembered', amr: ['pwd'], at: w.clock.now() } });
+  });
+
+  it('a record ended after it was read ahead ("not me" during the password check) is not honoured: SET XX decides', async () => {
+    const w = flowWorld();
+    const token = await w.rememberedBrowsers.remember('acc_unit', 7, 'Firefox');
+    const ahead = w.flow.lookAhead(account(), token, false);
+    await ahead.remembered; // read before it ends
+    await w.rememberedBrowsers.endAll('acc_unit');
+    expect(await w.flow.afterPassword(w.login(), account(), token, ahead)).toEqual({ step: 'factor', factor: 'app', page: '/second-factor' });
+    expect(await w.rememberedBrowsers.list('acc_unit', 7)).toEqual([]); // and not brought back
+  });
+
+  it('a look-ahead for another account is not used', async () => {
+    const w = flowWorld();
+    const token = await w.rememberedBrowsers.remember('acc_unit', 7, 'Firefox');
+    const other = w.flow.lookAhead(account({ id: 'acc_other' }), token, false);
+    expect((await w.flow.afterPassword(w.login(), account(), token, other)).step).toBe('done');
+    const stranger = await w.rememberedBrowsers.remember('acc_other', 7, 'Firefox');
+    const theirs = w.flow.lookAhead(account({ id: 'acc_other' }), stranger, false);
+    expect((await w.flow.afterPassword(w.login(), account(), undefined, theirs)).step).toBe('factor');
+  });
+
+  it('a relying party that demands a fresh second factor: nothing remembered is read or honoured', async () => {
+    const w = flowWorld();
+    const token = await w.rememberedBrowsers.remember('acc_unit', 7, 'Firefox');
+    const ahead = w.flow.lookAhead(account(), token, true);
+    expect(ahead.remembered).toBeNull();
+    expect((await w.flow.afterPassword(w.login({ freshSecondFactor: true }), account(), token, ahead)).step).toBe('factor');
+  });
+
+  it('a failed mobile-change read looked ahead fails the step after a right password, and is dropped quietly after a wrong one', async () => {
+    const w = flowWorld({ mobileChangeFails: true });
+    const unhandled: unknown[] = [];
+    const listen = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listen);
+    try {
+      w.flow.lookAhead(account(), undefined, false); // a wrong password: nobody awaits it
+      const ahead = w.flow.lookAhead(account(), undefined, false);
+      await expect(w.flow.afterPassword(w.login(), account(), undefined, ahead)).rejects.toThrow('store down');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
   });
 });

@@ -1,4 +1,5 @@
 // After the password: sends the browser straight to the step the login flow names; GET …/second-factor for restarts and old links.
+import type { LookAhead } from '../../services/second-factor/login-flow.js';
 import type { Context, Middleware } from 'koa';
 import type { InteractionDeps } from './interaction-deps.js';
 import { completeLogin } from './finish-login.js';
@@ -16,8 +17,8 @@ import { translate } from '../../i18n/messages.js';
  * page. `alongside`: work the request started before (the limiter's success step); it is awaited with this step's
  * last writes, before anything is answered, so its failure still answers 503.
  */
-export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account, alongside: readonly Promise<unknown>[] = []): Promise<void> {
-  const next = await deps.flow.afterPassword(login, account, deps.rememberedBrowsers.token(ctx, account.id));
+export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account, alongside: readonly Promise<unknown>[] = [], ahead?: LookAhead): Promise<void> {
+  const next = await deps.flow.afterPassword(login, account, deps.rememberedBrowsers.token(ctx, account.id), ahead);
   if (next.step === 'done') return completeLogin(ctx, deps, details, login, account, next.proof, alongside);
   await Promise.all(alongside);
   ctx.redirect(`/interaction/${login.uid}${next.step === 'mobileChange' ? '/mobile' : next.page}`);

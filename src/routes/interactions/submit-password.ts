@@ -8,6 +8,8 @@ import { AppError } from '../../shared/errors.js';
 import type { MessageKey } from '../../i18n/messages.js';
 import { clearFlash, setFlash } from '../flash.js';
 import { requestLogger } from '../../middleware/koa-request-log.js';
+import type { Account } from '../../domain/account.js';
+import type { LookAhead } from '../../services/second-factor/login-flow.js';
 
 export function submitPassword(deps: InteractionDeps): Middleware {
   return async function submitPassword(ctx: Context) {
@@ -25,9 +27,15 @@ export function submitPassword(deps: InteractionDeps): Middleware {
 
     if (!loginId.trim() || !password) return again('login.missingFields');
 
+    const freshSecondFactor = demandsFreshSecondFactor(details, deps.acr.twoFactor);
+    // What the step after the password reads is read while argon2id runs (used only if the password is right).
+    let ahead: LookAhead | undefined;
+    const whileVerifying = (candidate: Account) => {
+      ahead = deps.flow.lookAhead(candidate, deps.rememberedBrowsers.token(ctx, candidate.id), freshSecondFactor);
+    };
     let result;
     try {
-      result = await deps.login.authenticate(loginId, password, ctx.ip);
+      result = await deps.login.authenticate(loginId, password, ctx.ip, { whileVerifying });
     } catch (err) {
       requestLogger(ctx)?.warn({ err: (err as Error)?.message }, 'password not checked; answered login.unavailable');
       deps.metrics.loginOutcome('unavailable');
@@ -73,8 +81,8 @@ export function submitPassword(deps: InteractionDeps): Middleware {
       accountId: account.id,
       clientId,
       passwordAt: deps.clock.now(),
-      freshSecondFactor: demandsFreshSecondFactor(details, deps.acr.twoFactor),
+      freshSecondFactor,
     };
-    await continueAfterPassword(ctx, deps, details, pending, account, [settled]);
+    await continueAfterPassword(ctx, deps, details, pending, account, [settled], ahead);
   };
 }

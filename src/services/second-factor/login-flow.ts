@@ -3,6 +3,7 @@ import type { Account } from '../../domain/account.js';
 import type { PendingLogin, PendingLoginStore } from '../pending-login.js';
 import type { FactorId, PageFactor, Proof } from './contract.js';
 import type { RememberedBrowserFactor } from './factors/remembered-browser.js';
+import type { RememberedBrowser } from '../remembered-browsers.js';
 
 /**
  * What follows the password: the mobile-number confirmation (ACC-3), done (a remembered browser stood in), or the
@@ -27,26 +28,47 @@ export interface LoginFlowDeps {
   pending: Pick<PendingLoginStore, 'save'>;
   /** The factors an account can choose, each with its page, asked in order (chosenBy); the first is the default. */
   factors: readonly Pick<PageFactor, 'id' | 'pages' | 'chosenBy' | 'available'>[];
-  remembered: Pick<RememberedBrowserFactor, 'complete'>;
+  remembered: Pick<RememberedBrowserFactor, 'complete' | 'lookAhead'>;
   /** The acr values from the configuration (ACR_PASSWORD, ACR_TWO_FACTOR). */
   acr: { password: string; twoFactor: string };
   /** ACC-3: whether a new mobile number waits for this account's confirmation. */
   mobileChangePending?(accountId: string): Promise<boolean>;
 }
 
+/** The reads `afterPassword` needs, started early for one account (`LoginFlow.lookAhead`). */
+export interface LookAhead {
+  accountId: string;
+  mobileChange: Promise<boolean> | null;
+  remembered: Promise<RememberedBrowser | null> | null;
+}
+
 export class LoginFlow {
   constructor(private readonly deps: LoginFlowDeps) {}
+
+  /**
+   * Starts the reads `afterPassword` will need — is a new mobile number waiting (ACC-3)? this browser's remembered
+   * record — while the password is still being verified, so they cost the login no round trip of their own. They
+   * decide nothing and nobody learns their answers before the password is proven; a failed mobile-change read
+   * surfaces (and is answered) in `afterPassword`, as it would have there.
+   */
+  lookAhead(account: Account, rememberedToken: string | undefined, freshSecondFactor: boolean): LookAhead {
+    const mobileChange = this.deps.mobileChangePending ? this.deps.mobileChangePending(account.id) : null;
+    mobileChange?.catch(() => undefined); // handled where it is awaited; dropped unawaited after a wrong password
+    return { accountId: account.id, mobileChange, remembered: freshSecondFactor ? null : this.deps.remembered.lookAhead(account, rememberedToken) };
+  }
 
   /**
    * The step after the password (and again after the mobile-number step). `rememberedToken` is the browser's
    * remembered-browser cookie for this account, if any; it counts only when the relying party did not ask for a
    * fresh second factor. Every step but `done` stores the login (its page loads it); `done` leaves the store alone.
+   * `ahead`: the reads `lookAhead` started for this account (used only when its account is this one).
    */
-  async afterPassword(login: PendingLogin, account: Account, rememberedToken: string | undefined): Promise<NextStep> {
-    // Both questions are asked at once (one round trip); the mobile-number step wins over a remembered browser.
+  async afterPassword(login: PendingLogin, account: Account, rememberedToken: string | undefined, ahead?: LookAhead): Promise<NextStep> {
+    const early = ahead?.accountId === account.id ? ahead : undefined;
+    // Both questions are asked at once (one round trip, or none left when looked ahead); the mobile-number step wins.
     const [mobileChange, proof] = await Promise.all([
-      login.mobileChangeAsked ? false : (this.deps.mobileChangePending?.(account.id) ?? false),
-      login.freshSecondFactor ? null : this.deps.remembered.complete({ account }, rememberedToken),
+      login.mobileChangeAsked ? false : (early?.mobileChange ?? this.deps.mobileChangePending?.(account.id) ?? false),
+      login.freshSecondFactor ? null : this.deps.remembered.complete({ account }, rememberedToken, early?.remembered ?? undefined),
     ]);
     if (mobileChange) {
       await this.deps.pending.save(login);

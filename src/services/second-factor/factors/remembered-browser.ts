@@ -2,14 +2,14 @@
 import type { Clock } from '../../../shared/clock.js';
 import type { TaskLog } from '../../../shared/background-tasks.js';
 import type { Account } from '../../../domain/account.js';
-import type { RememberedBrowserService } from '../../remembered-browsers.js';
+import type { RememberedBrowser, RememberedBrowserService } from '../../remembered-browsers.js';
 import { AMR, proofOf, type LoginAttempt, type Proof, type SecondFactor } from '../contract.js';
 
 export class RememberedBrowserFactor implements SecondFactor<void, string | undefined> {
   readonly id = 'remembered' as const;
   readonly methods = { remembered: AMR.remembered };
 
-  constructor(private readonly deps: { browsers: Pick<RememberedBrowserService, 'check' | 'remember'>; clock: Clock; log?: TaskLog }) {}
+  constructor(private readonly deps: { browsers: Pick<RememberedBrowserService, 'read' | 'honour' | 'remember'>; clock: Clock; log?: TaskLog }) {}
 
   /** The account has an interval (> 0 days): browsers may be remembered. */
   available(account: Account): boolean {
@@ -19,10 +19,24 @@ export class RememberedBrowserFactor implements SecondFactor<void, string | unde
   /** Nothing to start: the browser brings its token with it. */
   async start(): Promise<void> {}
 
-  /** The proof when `token` (the browser's cookie) was issued to this account and is within its current interval; else null. */
-  async complete(attempt: Pick<LoginAttempt, 'account'>, token: string | undefined): Promise<Proof | null> {
+  /**
+   * Starts reading this browser's record for the account ahead of `complete` (while the password is verified). It
+   * decides nothing and never rejects (a store failure reads as "not remembered" and is logged).
+   */
+  lookAhead(account: Account, token: string | undefined): Promise<RememberedBrowser | null> {
+    return this.available(account) ? this.deps.browsers.read(account.id, token, account.twoFactorIntervalDays) : Promise.resolve(null);
+  }
+
+  /**
+   * The proof when `token` (the browser's cookie) was issued to this account and is within its current interval; else
+   * null. `early`: the record `lookAhead` read for the same account and token (else it is read now); the deciding
+   * step (SET XX in `RememberedBrowserService.honour`) runs here either way.
+   */
+  async complete(attempt: Pick<LoginAttempt, 'account'>, token: string | undefined, early?: Promise<RememberedBrowser | null>): Promise<Proof | null> {
     const { account } = attempt;
-    if (!this.available(account) || !(await this.deps.browsers.check(account.id, token, account.twoFactorIntervalDays))) return null;
+    if (!this.available(account)) return null;
+    const record = await (early ?? this.deps.browsers.read(account.id, token, account.twoFactorIntervalDays));
+    if (!(await this.deps.browsers.honour(account.id, record, account.twoFactorIntervalDays))) return null;
     return proofOf('remembered', this.deps.clock.now());
   }
 
