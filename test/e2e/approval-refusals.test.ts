@@ -9,6 +9,7 @@ import { startTestIdp, type TestIdp } from '../helpers/test-idp.js';
 import { alertText, Browser, type Page } from '../helpers/browser.js';
 import { RelyingParty, passwordLogin } from '../helpers/relying-party.js';
 import { enrolDevice, lastCode, shownNumber } from '../helpers/device.js';
+import { signDeviceTokensWith } from '../helpers/remembered.js';
 
 const PASSWORD = 'Demo-Passwort-2026';
 const started: TestIdp[] = [];
@@ -17,12 +18,13 @@ afterEach(async () => {
 });
 
 /**
- * A fresh IdP per test (own Redis prefix, own memory devices). The manual clock starts at the real time because
- * device tokens carry a real `iat` and are checked against the IdP's clock; 30 s approvals keep "advance past
- * expiry" well inside the tokens' 120 s lifetime.
+ * A fresh IdP per test (own Redis prefix, own memory devices). The manual clock starts at the real time, and the
+ * test devices sign their tokens by it (their `iat` is checked against the IdP's clock), so neither a slow machine
+ * nor "advance past expiry" (30 s approvals) makes a token look too old or from the future.
  */
 async function setup(env: Record<string, string> = {}) {
   const clock = new ManualClock(Date.now());
+  signDeviceTokensWith(clock); // this test's devices sign by this IdP's clock, however slowly the machine runs
   const idp = await startTestIdp({ clock, env: { APPROVAL_TTL_SECONDS: '30', ...env } });
   started.push(idp);
   const rp = await RelyingParty.discover(idp, 'financecloud');

@@ -13,7 +13,7 @@ import { Browser } from '../helpers/browser.js';
 import { passwordLogin, RelyingParty, type StartedLogin } from '../helpers/relying-party.js';
 import { enrolDevice } from '../helpers/device.js';
 import { loginWithApproval, type Device } from '../helpers/login-flow.js';
-import { forgetIdpSession } from '../helpers/remembered.js';
+import { forgetIdpSession, signDeviceTokensWith } from '../helpers/remembered.js';
 import { CLIENT_AUTH_METHODS, parseClients } from '../../src/config/clients.js';
 import { ManualClock, SECOND } from '../../src/shared/clock.js';
 
@@ -23,8 +23,9 @@ const PASSWORD = 'Demo-Passwort-2026';
 const SMS_MOBILE = '+4915122222205';
 
 let idp: TestIdp;
-// Starts at the real time (device tokens carry a real iat); moved on by 31 s before each SMS login (cool-down).
+// Starts at the real time; moved on by 31 s before each SMS login (cool-down). The device signs by this clock.
 const clock = new ManualClock(Date.now());
+signDeviceTokensWith(clock); // the device signs by the IdP's clock, however slowly the machine runs
 let jwksServer: Server;
 let cloud: RelyingParty;
 let device: Device;
