@@ -53,6 +53,8 @@ export function buildApp(c: Container): BuiltApp {
   // One Koa application, the provider's (oidc-provider's Provider is a Koa app): our middleware runs in the provider's
   // own request context. Its cookie keys and proxy setting are ours (src/composition/provider.ts).
   const app: Koa = c.provider;
+  // Only the provider's own router so far: a second buildApp on one container would stack everything twice.
+  if (app.middleware.length !== 1) throw new Error('buildApp: this container\'s provider already carries the app; build it once per container');
   const readiness = new Readiness();
   app.on('error', appErrorLogger(c.logger));
 
