@@ -18,7 +18,9 @@ import { translate } from '../../i18n/messages.js';
  * last writes, before anything is answered, so its failure still answers 503.
  */
 export async function continueAfterPassword(ctx: Context, deps: InteractionDeps, details: InteractionDetails, login: PendingLogin, account: Account, alongside: readonly Promise<unknown>[] = [], ahead?: LookAhead): Promise<void> {
-  const next = await deps.flow.afterPassword(login, account, deps.rememberedBrowsers.token(ctx, account.id), ahead);
+  // A look-ahead for this account has read this browser's remembered record already: its cookie is not read again.
+  const lookedAhead = ahead?.accountId === account.id ? ahead : undefined;
+  const next = await deps.flow.afterPassword(login, account, lookedAhead ? undefined : deps.rememberedBrowsers.token(ctx, account.id), lookedAhead);
   if (next.step === 'done') return completeLogin(ctx, deps, details, login, account, next.proof, alongside);
   await Promise.all(alongside);
   ctx.redirect(`/interaction/${login.uid}${next.step === 'mobileChange' ? '/mobile' : next.page}`);
